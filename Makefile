@@ -1,0 +1,65 @@
+# fedlab: `make run` serves both apps with the demo data; `make test` runs every test.
+# Both work on a fresh machine: they create the virtual environment and install what they need.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast test-e2e setup install translations system-deps lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compile the message catalogues (.po -> .mo) of both apps.
+translations: install
+	$(BIN)/pybabel compile -f -d idp/translations -D messages
+	$(BIN)/pybabel compile -f -d rp/translations -D messages
+
+# Update the catalogues from the source (run after changing UI strings, then translate the new entries).
+extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o idp/translations/messages.pot idp fedlab/web.py
+	$(BIN)/pybabel update -i idp/translations/messages.pot -d idp/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o rp/translations/messages.pot rp fedlab/web.py
+	$(BIN)/pybabel update -i rp/translations/messages.pot -d rp/translations -l en --no-fuzzy-matching
+
+setup: translations
+	$(BIN)/fedlab setup
+
+run: setup
+	$(BIN)/fedlab serve
+
+# Chromium for the browser tests, from Debian's packages.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: system-deps translations lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: translations
+	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+test-e2e: system-deps translations
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/logins.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

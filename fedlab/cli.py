@@ -1,0 +1,34 @@
+"""The ``fedlab`` console command: ``fedlab idp ...``, ``fedlab rp ...``, ``fedlab setup``, ``fedlab serve``."""
+
+from __future__ import annotations
+
+import click
+
+from idp.cli import idp_cli
+from rp.cli import rp_cli
+
+
+@click.group()
+def main() -> None:
+    """fedlab: an OpenID Connect federation lab (Госуслуги-like IdP and a school diary)."""
+
+
+main.add_command(idp_cli)
+main.add_command(rp_cli)
+
+
+@main.command("setup")
+def setup() -> None:
+    """Create or migrate both databases and seed the demo data once."""
+    from fedlab.setup import setup_all
+
+    setup_all(echo=click.echo)
+
+
+@main.command("serve")
+@click.option("--workers", default=2, show_default=True, help="gunicorn workers per app.")
+def serve(workers: int) -> None:
+    """Serve both apps with gunicorn on loopback until Ctrl-C."""
+    from fedlab.serve import serve_both
+
+    raise SystemExit(serve_both(workers=workers))

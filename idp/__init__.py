@@ -1,0 +1,50 @@
+"""The Gosuslugi-like identity provider: app factory."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from flask import Flask
+
+from idp.config import INSTANCE_DIR
+from idp.config import build_config
+
+#: One blueprint per user-facing area; each module exposes ``bp``.
+BLUEPRINTS = [
+    "idp.views.home",
+    "idp.views.auth",
+    "idp.views.registration",
+    "idp.views.profile",
+    "idp.views.operator",
+    "idp.views.lab",
+]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure an instance of the IdP application."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.update(build_config(config))
+
+    from fedlab import web
+    from idp.extensions import babel
+    from idp.extensions import csrf
+    from idp.extensions import db
+    from idp.extensions import migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
+    csrf.init_app(app)
+    web.setup_i18n(app, babel)
+    web.setup_errors(app, db)
+    web.setup_security_headers(app)
+
+    import idp.models  # noqa: F401  (registers the models with SQLAlchemy)
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
+
+    from idp.cli import idp_cli
+
+    app.cli.add_command(idp_cli)
+    return app

@@ -1,0 +1,55 @@
+"""IdP settings: defaults here, then ``FEDLAB_IDP_CONFIG`` (TOML), then ``FEDLAB_IDP_*`` variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from shared.config import DEV_SECRET_MARKER
+from shared.config import load_settings
+from shared.config import refuse_default_secrets
+
+PREFIX = "FEDLAB_IDP_"
+INSTANCE_DIR = Path(os.environ.get("FEDLAB_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+
+
+def defaults() -> dict[str, Any]:
+    """Return the development defaults; production must override every secret."""
+    port = int(os.environ.get("FEDLAB_IDP_PORT", "5001"))
+    return {
+        "ENV": "development",
+        "SECRET_KEY": DEV_SECRET_MARKER + "idp-secret-key",
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'idp.sqlite'}"),
+        "ISSUER": f"http://127.0.0.1:{port}",
+        "LAB_MODE": True,
+        "LAB_TOKEN": DEV_SECRET_MARKER + "lab-token",
+        "OPERATOR_PASSWORD": DEV_SECRET_MARKER + "operator",
+        # Registration codes.
+        "CODE_TTL_SECONDS": 300,
+        "CODE_MAX_ATTEMPTS": 3,
+        "CODE_RESEND_INTERVAL_SECONDS": 60,
+        "CODE_MAX_SENDS": 5,
+        # Password log-in lockout.
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_SECONDS": 900,
+        # State registry checks: delay range on the lab clock, and the policy.
+        "VERIFICATION_DELAY": "15m-5d",
+        "REGISTRY_POLICY": "lenient",
+        # argon2id cost parameters.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "ARGON2_PARALLELISM": 4,
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "LANGUAGES": ["ru", "en"],
+        "SMTP_URL": "",
+        "MAIL_FROM": "no-reply@gosuslugi.lab",
+    }
+
+
+def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the merged settings, refusing default secrets in production."""
+    settings = load_settings(defaults(), PREFIX, overrides=overrides)
+    refuse_default_secrets(settings, ["SECRET_KEY", "LAB_TOKEN", "OPERATOR_PASSWORD"])
+    settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    return settings

@@ -1,0 +1,1 @@
+"""IdP domain logic: plain functions over an SQLAlchemy session, no Flask."""

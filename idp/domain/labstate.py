@@ -1,0 +1,51 @@
+"""Lab-wide settings in the database, and the lab clock built on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from idp.models.lab import LabSetting
+from shared.clock import business_now
+
+CLOCK_OFFSET = "clock_offset_seconds"
+
+
+def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
+    """Return a lab setting's stored value, or ``default`` when unset."""
+    row = session.get(LabSetting, key)
+    return row.value if row is not None else default
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    """Store a lab setting (the caller commits)."""
+    row = session.get(LabSetting, key)
+    if row is None:
+        session.add(LabSetting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def clock_offset(session: Session) -> timedelta:
+    """Return how far the lab clock is ahead of real time."""
+    return timedelta(seconds=float(get_setting(session, CLOCK_OFFSET, "0") or 0))
+
+
+def now(session: Session) -> datetime:
+    """Return the current business time (naive UTC) on the lab clock."""
+    return business_now(clock_offset(session).total_seconds())
+
+
+def advance_clock(session: Session, delta: timedelta) -> datetime:
+    """Move the lab clock forward by ``delta`` and return the new business time (caller commits)."""
+    if delta < timedelta(0):
+        raise ValueError("the lab clock only moves forward")
+    set_setting(session, CLOCK_OFFSET, str((clock_offset(session) + delta).total_seconds()))
+    return now(session)
+
+
+def reset_clock(session: Session) -> None:
+    """Put the lab clock back on real time (caller commits)."""
+    set_setting(session, CLOCK_OFFSET, "0")

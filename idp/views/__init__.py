@@ -1,0 +1,1 @@
+"""The IdP's blueprints, one per user-facing area."""

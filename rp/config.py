@@ -1,0 +1,50 @@
+"""Diary settings: defaults here, then ``FEDLAB_RP_CONFIG`` (TOML), then ``FEDLAB_RP_*`` variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from shared.config import DEV_SECRET_MARKER
+from shared.config import load_settings
+from shared.config import refuse_default_secrets
+
+PREFIX = "FEDLAB_RP_"
+INSTANCE_DIR = Path(os.environ.get("FEDLAB_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+
+
+def defaults() -> dict[str, Any]:
+    """Return the development defaults; production must override every secret."""
+    port = int(os.environ.get("FEDLAB_RP_PORT", "5002"))
+    idp_port = int(os.environ.get("FEDLAB_IDP_PORT", "5001"))
+    return {
+        "ENV": "development",
+        "SECRET_KEY": DEV_SECRET_MARKER + "rp-secret-key",
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'rp.sqlite'}"),
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        #: Where the demo region's IdP lives (the lab IdP by default).
+        "DEMO_IDP_ISSUER": f"http://127.0.0.1:{idp_port}",
+        "DEMO_CLIENT_ID": "dnevnik",
+        "DEMO_CLIENT_SECRET": DEV_SECRET_MARKER + "dnevnik-client-secret",
+        "LAB_MODE": True,
+        "LAB_TOKEN": DEV_SECRET_MARKER + "lab-token",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_SECONDS": 900,
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "ARGON2_PARALLELISM": 4,
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "LANGUAGES": ["ru", "en"],
+        "SMTP_URL": "",
+        "MAIL_FROM": "no-reply@dnevnik.lab",
+        "HTTP_TIMEOUT_SECONDS": 10.0,
+    }
+
+
+def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the merged settings, refusing default secrets in production."""
+    settings = load_settings(defaults(), PREFIX, overrides=overrides)
+    refuse_default_secrets(settings, ["SECRET_KEY", "LAB_TOKEN", "DEMO_CLIENT_SECRET"])
+    settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    return settings

@@ -1,0 +1,1 @@
+"""The diary's blueprints, one per user-facing area."""
