@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-e2e setup install translations system-deps lint format bench clean
+.PHONY: run test test-fast test-e2e test-postgres setup install translations extract system-deps lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every test on SQLite, then the suite again on PostgreSQL (127.0.0.1:5432, a database of its own per run).
 test: system-deps translations lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+# The suite (without the browser tests) on PostgreSQL; FEDLAB_TEST_PG_DSN says where (libpq conninfo).
+test-postgres: translations
+	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
 
 test-fast: translations
 	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
@@ -58,8 +64,8 @@ test-fast: translations
 test-e2e: system-deps translations
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
-bench: setup
-	$(BIN)/python bench/logins.py
+bench: translations
+	$(BIN)/python bench/token_endpoint.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -16,6 +16,20 @@ def main() -> None:
 main.add_command(idp_cli)
 main.add_command(rp_cli)
 
+# Root aliases of the lab's everyday commands: ``fedlab clock advance 2d``, ``fedlab inbox``.
+from idp.lab_cli import clock_group  # noqa: E402
+from idp.lab_cli import inbox_command  # noqa: E402
+
+main.add_command(clock_group, "clock")
+main.add_command(inbox_command, "inbox")
+
+# QA scenarios and the one-call reset, over the running apps' lab APIs.
+from fedlab.scenarios import reset_command  # noqa: E402
+from fedlab.scenarios import scenario_group  # noqa: E402
+
+main.add_command(scenario_group)
+main.add_command(reset_command)
+
 
 @main.command("setup")
 def setup() -> None:

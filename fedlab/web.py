@@ -84,19 +84,24 @@ def setup_errors(app: Flask, db: SQLAlchemy) -> None:
         return render_template("error.html", code=500, title=ERROR_TITLES[500], message=""), 500
 
 
-def setup_security_headers(app: Flask) -> None:
-    """Send conservative security headers; pages with secrets are never cached."""
+def setup_security_headers(app: Flask, same_origin_framing: bool = False) -> None:
+    """Send conservative security headers; pages with secrets are never cached.
+
+    No page may be framed, except by a page of the same origin when ``same_origin_framing``
+    (the IdP's lab presenter page frames the IdP's own screens).
+    """
+    ancestors, frame_options = ("'self'", "SAMEORIGIN") if same_origin_framing else ("'none'", "DENY")
 
     @app.after_request
     def headers(response):
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "frame-ancestors 'none'; form-action 'self' http: https:",
+            f"frame-ancestors {ancestors}; form-action 'self' http: https:",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Frame-Options", frame_options)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

@@ -15,9 +15,16 @@ BLUEPRINTS = [
     "idp.views.home",
     "idp.views.auth",
     "idp.views.registration",
+    "idp.views.recovery",
     "idp.views.profile",
     "idp.views.operator",
     "idp.views.lab",
+    "idp.views.oidc",
+    "idp.views.consents",
+    "idp.views.traces",
+    "idp.views.lab_api",
+    "idp.views.lab_faults",
+    "idp.views.presenter",
 ]
 
 
@@ -37,9 +44,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     web.setup_i18n(app, babel)
     web.setup_errors(app, db)
-    web.setup_security_headers(app)
+    # Lab mode: the presenter page (/lab/presenter) frames the IdP's own pages; never another origin.
+    web.setup_security_headers(app, same_origin_framing=bool(app.config.get("LAB_MODE")))
 
     import idp.models  # noqa: F401  (registers the models with SQLAlchemy)
+    from idp.oidc.server import setup_oauth
+
+    setup_oauth(app)
 
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)

@@ -127,3 +127,18 @@ def db_upgrade() -> None:
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("idp database is up to date")
+
+
+from idp.oidc.cli import client_group  # noqa: E402  (the OpenID Provider's command groups)
+from idp.oidc.cli import keys_group  # noqa: E402
+
+idp_cli.add_command(client_group)
+idp_cli.add_command(keys_group)
+
+from idp.lab_cli import register as register_lab_commands  # noqa: E402  (clock, inbox, registry, checks, policy)
+
+register_lab_commands(idp_cli)
+
+from idp.faults_cli import register as register_fault_commands  # noqa: E402  (fault, claims, trainer)
+
+register_fault_commands(idp_cli)

@@ -22,6 +22,10 @@ def defaults() -> dict[str, Any]:
         "SECRET_KEY": DEV_SECRET_MARKER + "idp-secret-key",
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'idp.sqlite'}"),
         "ISSUER": f"http://127.0.0.1:{port}",
+        #: Both apps run on 127.0.0.1 and browsers do not separate cookies by port.
+        "SESSION_COOKIE_NAME": "fedlab_idp_session",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
         "LAB_MODE": True,
         "LAB_TOKEN": DEV_SECRET_MARKER + "lab-token",
         "OPERATOR_PASSWORD": DEV_SECRET_MARKER + "operator",
@@ -43,6 +47,12 @@ def defaults() -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "ru",
         "LANGUAGES": ["ru", "en"],
         "SMTP_URL": "",
+        # OpenID Provider: RFC 7591 registration at /register, lifetimes, protocol trace.
+        "DYNAMIC_REGISTRATION": False,
+        "OIDC_CODE_TTL_SECONDS": 60,
+        "OIDC_ACCESS_TOKEN_TTL_SECONDS": 3600,
+        "OIDC_ID_TOKEN_TTL_SECONDS": 3600,
+        "OIDC_TRACE": True,
         "MAIL_FROM": "no-reply@gosuslugi.lab",
     }
 

@@ -15,7 +15,14 @@ BLUEPRINTS = [
     "rp.views.home",
     "rp.views.auth",
     "rp.views.esia",
+    "rp.views.linking_lab",
     "rp.views.diary",
+    "rp.views.journal",
+    "rp.views.school",
+    "rp.views.reports",
+    "rp.views.consent",
+    "rp.views.lab_api",
+    "rp.views.lab_trainer",
 ]
 
 

@@ -28,3 +28,31 @@ def db_upgrade() -> None:
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("rp database is up to date")
+
+
+def _add_linking_commands() -> None:
+    from rp.region_cli import linking_log
+    from rp.region_cli import region_group
+
+    rp_cli.add_command(region_group)
+    rp_cli.add_command(linking_log)
+
+
+_add_linking_commands()
+
+
+@rp_cli.command("trainer")
+@click.argument("state", type=click.Choice(["on", "off", "status"]), default="status")
+@click.option("--json", "as_json", is_flag=True)
+@in_app
+def trainer_command(state: str, as_json: bool) -> None:
+    """Switch the diary's guided (trainer) mode of its login and linking pages: on, off, status."""
+    from fedlab.cliutil import emit
+    from rp import trainer
+    from rp.extensions import db
+
+    if state != "status":
+        trainer.set_enabled(db.session, state == "on")
+        db.session.commit()
+    enabled = trainer.is_enabled(db.session)
+    emit({"trainer": enabled}, as_json, f"rp trainer mode: {'on' if enabled else 'off'}")

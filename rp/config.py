@@ -27,6 +27,10 @@ def defaults() -> dict[str, Any]:
         "DEMO_IDP_ISSUER": f"http://127.0.0.1:{idp_port}",
         "DEMO_CLIENT_ID": "dnevnik",
         "DEMO_CLIENT_SECRET": DEV_SECRET_MARKER + "dnevnik-client-secret",
+        #: Both apps run on 127.0.0.1 and browsers do not separate cookies by port.
+        "SESSION_COOKIE_NAME": "fedlab_rp_session",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
         "LAB_MODE": True,
         "LAB_TOKEN": DEV_SECRET_MARKER + "lab-token",
         "LOGIN_MAX_FAILURES": 5,
@@ -37,8 +41,18 @@ def defaults() -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "ru",
         "LANGUAGES": ["ru", "en"],
         "SMTP_URL": "",
+        #: Version of the 152-ФЗ consent text; a new version asks every parent again.
+        "CONSENT_VERSION": "2024-09",
+        #: Days after entry during which a teacher may change a mark; afterwards only the operator.
+        "MARK_EDIT_WINDOW_DAYS": 7,
+        #: Fixed "today" of the diary (ISO date) for demos and tests; empty = the real date.
+        "DIARY_TODAY": "",
         "MAIL_FROM": "no-reply@dnevnik.lab",
         "HTTP_TIMEOUT_SECONDS": 10.0,
+        #: The region behind the login page's "Войти через ГосУслуги" button.
+        "DEFAULT_REGION": "dvinaland",
+        #: Where the "profile not found" page tells people to ask for their diary login.
+        "SCHOOL_EMAIL": "school32arh@example.test",
     }
 
 

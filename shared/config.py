@@ -1,7 +1,8 @@
 """Layered settings: defaults < TOML file < environment variables < explicit overrides.
 
 Each app calls :func:`load_settings` with its own defaults and prefix; the TOML file's
-path comes from ``<PREFIX>CONFIG`` and each setting can be overridden by ``<PREFIX><NAME>``.
+path comes from ``<PREFIX>CONFIG`` and each setting can be overridden by ``<PREFIX><NAME>``
+(an empty variable counts as unset).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def load_settings(
         settings.update({k.upper(): v for k, v in from_file.items()})
     for key in list(settings):
         name = f"{prefix}{key}"
-        if name in env:
+        # An empty variable counts as unset (compose files pass ``${VAR:-}`` through).
+        if env.get(name):
             settings[key] = _coerce(name, env[name], settings[key])
     if overrides:
         settings.update(overrides)

@@ -25,8 +25,8 @@ def send(
     smtp_url: str = "",
     mail_from: str = "",
 ) -> Message:
-    """Record a message in the lab inbox and, for e-mail with SMTP configured, deliver it."""
-    if channel not in ("sms", "email"):
+    """Record a message (``sms``, ``email`` or ``post``) in the lab inbox; deliver e-mail by SMTP if configured."""
+    if channel not in ("sms", "email", "post"):
         raise ValueError(f"unknown channel {channel!r}")
     message = Message(
         channel=channel,

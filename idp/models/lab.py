@@ -30,7 +30,7 @@ class Message(db.Model):
     __tablename__ = "message"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    #: ``sms`` or ``email``.
+    #: ``sms``, ``email`` or ``post`` (a letter by Почта России).
     channel: Mapped[str] = mapped_column(String(8), nullable=False)
     #: Normalised phone or lower-cased address.
     recipient: Mapped[str] = mapped_column(String(254), nullable=False, index=True)

@@ -1,7 +1,84 @@
-"""IdP area: auth."""
+"""Log in with phone, e-mail or SNILS and the password; log out."""
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint
+from flask import current_app
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
+
+from fedlab.web import password_hasher
+from idp import auth_session
+from idp.domain import labstate
+from idp.domain import login as login_domain
+from idp.extensions import db
+from idp.forms.auth import LoginForm
+from idp.forms.auth import LogoutForm
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.app_context_processor
+def inject_nav() -> dict:
+    """Give every page the logged-in account for the header (name and "Выйти")."""
+    try:
+        account = auth_session.current_account()
+    except SQLAlchemyError:  # an error page for a broken database must still render
+        account = None
+    return {"nav_account": account}
+
+
+def _policy() -> login_domain.LockoutPolicy:
+    cfg = current_app.config
+    return login_domain.LockoutPolicy(int(cfg["LOGIN_MAX_FAILURES"]), int(cfg["LOGIN_LOCKOUT_SECONDS"]))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the log-in form; on success go to a safe ``next`` or the home page."""
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+        # OIDC ``login_hint`` (passed on by the authorization endpoint) prefills the login field.
+        form.login.data = request.args.get("login_hint", "")[:254]
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            account = login_domain.authenticate(
+                db.session, password_hasher(), form.login.data, form.password.data, _policy()
+            )
+        except login_domain.LoginFailed:
+            db.session.commit()  # the failure counts
+            error = _("Неверный логин или пароль.")
+            status = 401
+        except login_domain.LoginLocked as exc:
+            db.session.commit()
+            minutes = max(1, math.ceil((exc.until - labstate.now(db.session)).total_seconds() / 60))
+            error = _(
+                "Слишком много неудачных попыток входа. Вход временно заблокирован, "
+                "попробуйте через %(minutes)s мин. или воспользуйтесь восстановлением доступа.",
+                minutes=minutes,
+            )
+            status = 429
+        else:
+            db.session.commit()
+            auth_session.login_account(account)
+            return redirect(auth_session.safe_next(form.next.data, url_for("home.index")))
+        form.password.data = ""
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    """End the session (a CSRF-protected form, never a link)."""
+    form = LogoutForm()
+    if form.validate_on_submit():
+        auth_session.logout()
+    return redirect(url_for("home.index"))

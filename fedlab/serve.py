@@ -1,0 +1,75 @@
+"""``fedlab serve``: both apps under gunicorn on loopback, stopped together by Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+HOST = "127.0.0.1"
+
+
+def gunicorn_command(factory: str, port: int, workers: int) -> list[str]:
+    """Return the gunicorn command line serving ``factory`` on loopback."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "5",
+        factory,
+    ]
+
+
+def serve_both(workers: int = 2) -> int:
+    """Start the IdP and the diary, print where they are, and wait until Ctrl-C or a crash."""
+    from fedlab.setup import demo_logins
+
+    idp_port = int(os.environ.get("FEDLAB_IDP_PORT", "5001"))
+    rp_port = int(os.environ.get("FEDLAB_RP_PORT", "5002"))
+    env = {**os.environ, "FEDLAB_IDP_PORT": str(idp_port), "FEDLAB_RP_PORT": str(rp_port)}
+    procs = {
+        "idp": subprocess.Popen(gunicorn_command("idp:create_app()", idp_port, workers), env=env),
+        "rp": subprocess.Popen(gunicorn_command("rp:create_app()", rp_port, workers), env=env),
+    }
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print()
+    print(f"  Госуслуги (IdP):  http://{HOST}:{idp_port}/")
+    print(f"  Дневник (diary):  http://{HOST}:{rp_port}/   (Войти через ГосУслуги: /login/esia/dvinaland)")
+    print(f"  Lab pages:        http://{HOST}:{idp_port}/lab   http://{HOST}:{rp_port}/lab/linking")
+    for line in demo_logins():
+        print("  " + line)
+    print("  Press Ctrl-C to stop both.\n", flush=True)
+    status = 0
+    while not stopping:
+        for name, proc in procs.items():
+            if proc.poll() is not None:
+                print(f"fedlab: {name} exited with status {proc.returncode}; stopping", file=sys.stderr)
+                status = proc.returncode or 1
+                stopping = True
+        time.sleep(0.3)
+    for proc in procs.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs.values():
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    print("fedlab: both apps stopped")
+    return status

@@ -1,0 +1,127 @@
+"""``fedlab setup``: create or migrate both databases and seed the demo data once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from shared.demo_people import DEMO_IDP_PASSWORD
+from shared.demo_people import DEMO_PEOPLE
+from shared.demo_people import DEMO_RP_PASSWORD
+
+
+def seed_idp_demo(session, rp_base_url: str) -> None:
+    """Seed the IdP: the demo people's accounts, the citizens registry and the diary as a client."""
+    from fedlab.web import password_hasher
+    from idp.domain.clients import ensure_client
+    from idp.domain.scenario import seed_demo
+    from shared.clock import real_now
+
+    seed_demo(session, password_hasher(), real_now().date())
+    ensure_client(
+        session,
+        client_id="dnevnik",
+        secret=rp_secret(),
+        redirect_uris=[f"{rp_base_url}/login/callback"],
+        post_logout_redirect_uris=[f"{rp_base_url}/"],
+        name="Дневник.ру",
+    )
+
+
+def rp_secret() -> str:
+    """Return the diary's client secret as the diary is configured (shared by the demo setup)."""
+    from rp.config import build_config
+
+    return build_config()["DEMO_CLIENT_SECRET"]
+
+
+def seed_rp_demo(session, idp_issuer: str) -> None:
+    """Seed the diary: the demo school, the dvinaland region, and the already-linked demo people."""
+    from rp.config import build_config
+    from rp.demo import seed_school
+    from rp.domain.linking import link_demo_people
+    from rp.domain.regions import ensure_region
+    from shared.clock import real_now
+
+    cfg = build_config()
+    seed_school(session, real_now().date())
+    ensure_region(
+        session,
+        name="dvinaland",
+        title="Архангельская область",
+        issuer=idp_issuer,
+        client_id=cfg["DEMO_CLIENT_ID"],
+        client_secret=cfg["DEMO_CLIENT_SECRET"],
+        scope="openid fullname birthdate gender snils email mobile",
+    )
+    link_demo_people(session, idp_issuer)
+
+
+def migrate_and_seed_idp(echo: Callable[[str], None], rp_base_url: str) -> None:
+    """Bring the IdP's schema up to date and seed its demo data if it has none."""
+    from idp import create_app
+    from idp.extensions import db
+    from idp.models import Account
+
+    app = create_app()
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        if db.session.scalar(select(Account.id).limit(1)) is None:
+            seed_idp_demo(db.session, rp_base_url=rp_base_url)
+            db.session.commit()
+            echo("idp: demo data seeded")
+        else:
+            echo("idp: database up to date (demo data already there)")
+
+
+def migrate_and_seed_rp(echo: Callable[[str], None], idp_issuer: str) -> None:
+    """Bring the diary's schema up to date and seed its demo school if it has none."""
+    from rp import create_app
+    from rp.extensions import db
+    from rp.models import Person
+
+    app = create_app()
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        if db.session.scalar(select(Person.id).limit(1)) is None:
+            seed_rp_demo(db.session, idp_issuer=idp_issuer)
+            db.session.commit()
+            echo("rp: demo school seeded")
+        else:
+            echo("rp: database up to date (demo data already there)")
+
+
+def setup_all(echo: Callable[[str], None] = print) -> None:
+    """Migrate both databases and seed each one that is empty."""
+    from idp.config import build_config as idp_config
+    from rp.config import build_config as rp_config
+
+    idp_settings = idp_config()
+    rp_settings = rp_config()
+    idp_settings_dir = idp_settings["DATABASE_URL"]
+    if idp_settings_dir.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(idp_settings_dir.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        Path(rp_settings["DATABASE_URL"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    migrate_and_seed_idp(echo, rp_base_url=rp_settings["BASE_URL"])
+    migrate_and_seed_rp(echo, idp_issuer=idp_settings["ISSUER"])
+
+
+def demo_logins() -> list[str]:
+    """Return the lines that tell a newcomer how to log in to the demo."""
+    from shared.validators import format_phone
+
+    lines = [f"Госуслуги (IdP) demo accounts — password {DEMO_IDP_PASSWORD}:"]
+    for person in DEMO_PEOPLE:
+        if person.idp and person.phone:
+            lines.append(
+                f"  {format_phone(person.phone):16} {person.email:26} {person.level:10} {person.key}: {person.note}"
+            )
+    lines.append(f"Дневник (diary) demo logins — password {DEMO_RP_PASSWORD}:")
+    for person in DEMO_PEOPLE:
+        if person.rp_login:
+            lines.append(f"  {person.rp_login}")
+    return lines

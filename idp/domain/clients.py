@@ -1,0 +1,214 @@
+"""Registering, listing and removing OpenID Connect clients (no Flask; the caller commits)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from idp.models.oauth import AUTH_METHODS
+from idp.models.oauth import SUPPORTED_SCOPES
+from idp.models.oauth import AuthorizationCode
+from idp.models.oauth import Consent
+from idp.models.oauth import OAuth2Client
+from idp.models.oauth import Token
+from idp.models.oauth import hash_secret
+
+#: Scopes a client gets when none are given: everything the provider offers.
+DEFAULT_SCOPE = " ".join(SUPPORTED_SCOPES)
+
+
+@dataclass
+class ClientInvalid(Exception):
+    """The registration was refused; ``errors`` maps field name to a reason code."""
+
+    errors: dict[str, str]
+
+    def __str__(self) -> str:
+        return "; ".join(f"{k}: {v}" for k, v in self.errors.items())
+
+
+def _check_uri(uri: str) -> str | None:
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "uri_format"
+    if parts.fragment or "#" in uri:
+        return "uri_fragment"
+    return None
+
+
+def validate(
+    client_id: str,
+    secret: str | None,
+    redirect_uris: list[str],
+    auth_method: str,
+    scope: str,
+    min_level: int,
+    post_logout_redirect_uris: list[str],
+    jwks: dict | None,
+    jwks_uri: str | None,
+) -> dict[str, str]:
+    """Return the problems of a registration, as field → reason code (empty when valid)."""
+    errors: dict[str, str] = {}
+    if not client_id or len(client_id) > 100:
+        errors["client_id"] = "required"
+    if not redirect_uris:
+        errors["redirect_uris"] = "required"
+    for uri in redirect_uris:
+        if problem := _check_uri(uri):
+            errors["redirect_uris"] = problem
+    for uri in post_logout_redirect_uris:
+        if problem := _check_uri(uri):
+            errors["post_logout_redirect_uris"] = problem
+    if auth_method not in AUTH_METHODS:
+        errors["token_endpoint_auth_method"] = "unsupported"
+    elif auth_method in ("client_secret_basic", "client_secret_post") and not secret:
+        errors["client_secret"] = "required"
+    elif auth_method == "private_key_jwt" and not (jwks or jwks_uri):
+        errors["jwks"] = "required"
+    unknown = [s for s in scope.split() if s not in SUPPORTED_SCOPES]
+    if unknown:
+        errors["scope"] = "unknown:" + ",".join(unknown)
+    if min_level not in (1, 2, 3):
+        errors["min_level"] = "range"
+    return errors
+
+
+def create_client(
+    session: Session,
+    client_id: str,
+    secret: str | None,
+    redirect_uris: list[str],
+    *,
+    auth_method: str = "client_secret_basic",
+    scope: str | None = None,
+    min_level: int = 1,
+    post_logout_redirect_uris: list[str] | None = None,
+    name: str | None = None,
+    jwks: dict | None = None,
+    jwks_uri: str | None = None,
+    id_token_signed_response_alg: str | None = None,
+    extra_metadata: dict[str, Any] | None = None,
+) -> OAuth2Client:
+    """Register a new client and flush it; raises :class:`ClientInvalid` on bad data or a taken id."""
+    scope = scope if scope is not None and scope.strip() else DEFAULT_SCOPE
+    post_logout = list(post_logout_redirect_uris or [])
+    errors = validate(
+        client_id, secret, list(redirect_uris), auth_method, scope, min_level, post_logout, jwks, jwks_uri
+    )
+    if not errors and find_client(session, client_id) is not None:
+        errors["client_id"] = "taken"
+    if errors:
+        raise ClientInvalid(errors)
+    client = OAuth2Client(
+        client_id=client_id,
+        client_secret_hash=hash_secret(secret) if secret and auth_method != "none" else None,
+        client_name=name or client_id,
+        redirect_uris_json=json.dumps(list(redirect_uris)),
+        post_logout_redirect_uris_json=json.dumps(post_logout),
+        token_endpoint_auth_method=auth_method,
+        scope=scope,
+        min_level=min_level,
+        jwks_json=json.dumps(jwks) if jwks else None,
+        jwks_uri=jwks_uri,
+        id_token_signed_response_alg=id_token_signed_response_alg,
+        extra_metadata_json=json.dumps(extra_metadata or {}),
+    )
+    session.add(client)
+    session.flush()
+    return client
+
+
+def ensure_client(
+    session: Session,
+    client_id: str,
+    secret: str | None,
+    redirect_uris: list[str],
+    *,
+    auth_method: str = "client_secret_basic",
+    scope: str | None = None,
+    min_level: int = 1,
+    post_logout_redirect_uris: list[str] | None = None,
+    name: str | None = None,
+) -> OAuth2Client:
+    """Create the client, or bring an existing one with this id up to the given settings (idempotent)."""
+    existing = find_client(session, client_id)
+    if existing is None:
+        return create_client(
+            session,
+            client_id,
+            secret,
+            redirect_uris,
+            auth_method=auth_method,
+            scope=scope,
+            min_level=min_level,
+            post_logout_redirect_uris=post_logout_redirect_uris,
+            name=name,
+        )
+    scope = scope if scope is not None and scope.strip() else DEFAULT_SCOPE
+    errors = validate(
+        client_id,
+        secret,
+        list(redirect_uris),
+        auth_method,
+        scope,
+        min_level,
+        post_logout_redirect_uris or [],
+        None,
+        None,
+    )
+    if errors:
+        raise ClientInvalid(errors)
+    existing.client_secret_hash = hash_secret(secret) if secret and auth_method != "none" else None
+    existing.redirect_uris_json = json.dumps(list(redirect_uris))
+    existing.post_logout_redirect_uris_json = json.dumps(list(post_logout_redirect_uris or []))
+    existing.token_endpoint_auth_method = auth_method
+    existing.scope = scope
+    existing.min_level = min_level
+    existing.client_name = name or existing.client_name or client_id
+    session.flush()
+    return existing
+
+
+def find_client(session: Session, client_id: str) -> OAuth2Client | None:
+    """Return the client with this id, or None."""
+    return session.scalar(select(OAuth2Client).where(OAuth2Client.client_id == client_id))
+
+
+def list_clients(session: Session) -> list[OAuth2Client]:
+    """Return every registered client, oldest first."""
+    return list(session.scalars(select(OAuth2Client).order_by(OAuth2Client.id)))
+
+
+def remove_client(session: Session, client_id: str) -> bool:
+    """Remove a client with its codes, tokens and consents; return whether it existed."""
+    client = find_client(session, client_id)
+    if client is None:
+        return False
+    for model in (AuthorizationCode, Token, Consent):
+        session.execute(delete(model).where(model.client_id == client_id))
+    session.delete(client)
+    session.flush()
+    return True
+
+
+def client_json(client: OAuth2Client) -> dict[str, Any]:
+    """Return the client as a JSON-ready dict (never the secret or its hash)."""
+    return {
+        "client_id": client.client_id,
+        "client_name": client.client_name,
+        "redirect_uris": client.redirect_uris,
+        "post_logout_redirect_uris": client.post_logout_redirect_uris,
+        "token_endpoint_auth_method": client.token_endpoint_auth_method,
+        "public": client.is_public,
+        "scope": client.scope,
+        "min_level": client.min_level,
+        "jwks_uri": client.jwks_uri,
+        "has_jwks": bool(client.jwks_json),
+        "created_at": client.created_at.isoformat() if client.created_at else None,
+    }

@@ -1,0 +1,1 @@
+"""Flask-WTF forms of the IdP, one module per area."""

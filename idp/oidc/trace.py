@@ -1,0 +1,171 @@
+"""Recording the protocol trace: masking secrets, decoding JWTs, grouping exchanges per login.
+
+A login's exchanges share a trace id: the authorization request derives it from
+(client_id, state, nonce) so the hops of one request (first visit, return after log-in,
+consent) land together; the code, and the tokens issued from it, carry the id onwards.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from idp.models.trace import ProtocolTrace
+from idp.models.trace import TraceEvent
+from shared.clock import real_now
+
+#: Parameters whose values are secrets: only a short prefix is kept.
+SECRET_PARAMS = {
+    "client_secret",
+    "code_verifier",
+    "password",
+    "code",
+    "access_token",
+    "refresh_token",
+    "token",
+    "client_assertion",
+    "csrf_token",
+}
+JWT_PARAMS = {"id_token", "id_token_hint", "client_assertion"}
+
+
+def mask(value: Any, keep: int = 6) -> Any:
+    """Return ``value`` with all but a short prefix replaced (non-strings are returned as is)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if len(value) <= keep:
+        return "…"
+    return value[:keep] + "…"
+
+
+def decode_jwt(token: str) -> dict[str, Any] | None:
+    """Decode a compact JWS without verifying it (for display), or None if it is not one."""
+    parts = token.split(".") if isinstance(token, str) else []
+    if len(parts) != 3:
+        return None
+    try:
+        decoded = []
+        for part in parts[:2]:
+            padded = part + "=" * (-len(part) % 4)
+            decoded.append(json.loads(base64.urlsafe_b64decode(padded)))
+        return {"header": decoded[0], "claims": decoded[1]}
+    except (ValueError, json.JSONDecodeError):
+        return None
+
+
+def mask_params(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return (masked params, decoded JWTs found among them)."""
+    masked: dict[str, Any] = {}
+    decoded: dict[str, Any] = {}
+    for key, value in params.items():
+        if key in JWT_PARAMS and (jwt := decode_jwt(value)):
+            decoded[key] = jwt
+        masked[key] = mask(value) if key in SECRET_PARAMS or key in JWT_PARAMS else value
+    return masked, decoded
+
+
+def mask_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Keep the protocol-relevant headers, with credentials masked (Basic auth shows the client id)."""
+    kept: dict[str, str] = {}
+    for name, value in headers.items():
+        lower = name.lower()
+        if lower == "authorization":
+            scheme, _, cred = value.partition(" ")
+            if scheme.lower() == "basic":
+                try:
+                    user = base64.b64decode(cred).decode("utf-8", "replace").partition(":")[0]
+                except ValueError:
+                    user = "?"
+                kept[name] = f"Basic {user}:***"
+            else:
+                kept[name] = f"{scheme} {mask(cred)}"
+        elif lower in ("content-type", "location", "www-authenticate", "cache-control", "accept"):
+            kept[name] = value
+    return kept
+
+
+def authorize_trace_id(client_id: str | None, state: str | None, nonce: str | None) -> str:
+    """Return the trace id of an authorization request (stable across its hops when state is given)."""
+    if not state and not nonce:
+        return uuid.uuid4().hex
+    digest = hashlib.sha256(f"{client_id}\x00{state}\x00{nonce}".encode()).hexdigest()
+    return digest[:32]
+
+
+def record(
+    session: Session,
+    trace_id: str,
+    *,
+    step: str,
+    method: str,
+    path: str,
+    status: int,
+    request: dict[str, Any],
+    response: dict[str, Any],
+    client_id: str | None = None,
+    account_oid: str | None = None,
+) -> TraceEvent:
+    """Append one exchange to a trace (creating the trace), and flush; the caller commits."""
+    now = real_now()
+    trace = session.get(ProtocolTrace, trace_id)
+    if trace is None:
+        trace = ProtocolTrace(id=trace_id, client_id=client_id, account_oid=account_oid, started_at=now)
+        session.add(trace)
+    trace.updated_at = now
+    trace.client_id = trace.client_id or client_id
+    trace.account_oid = trace.account_oid or account_oid
+    event = TraceEvent(
+        trace_id=trace_id,
+        at=now,
+        step=step,
+        method=method,
+        path=path,
+        status=status,
+        request_json=json.dumps(request, ensure_ascii=False, default=str),
+        response_json=json.dumps(response, ensure_ascii=False, default=str),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def recent_traces(session: Session, limit: int = 50) -> list[ProtocolTrace]:
+    """Return the most recently active traces."""
+    return list(session.scalars(select(ProtocolTrace).order_by(ProtocolTrace.updated_at.desc()).limit(limit)))
+
+
+def trace_events(session: Session, trace_id: str) -> list[TraceEvent]:
+    """Return a trace's exchanges in order."""
+    return list(session.scalars(select(TraceEvent).where(TraceEvent.trace_id == trace_id).order_by(TraceEvent.id)))
+
+
+def trace_json(trace: ProtocolTrace, events: list[TraceEvent] | None = None) -> dict[str, Any]:
+    """Return a trace (with its exchanges when given) as a JSON-ready dict."""
+    data: dict[str, Any] = {
+        "id": trace.id,
+        "client_id": trace.client_id,
+        "sub": trace.account_oid,
+        "started_at": trace.started_at.isoformat(),
+        "updated_at": trace.updated_at.isoformat(),
+    }
+    if events is not None:
+        data["exchanges"] = [
+            {
+                "seq": n,
+                "at": e.at.isoformat(),
+                "step": e.step,
+                "method": e.method,
+                "path": e.path,
+                "status": e.status,
+                "request": json.loads(e.request_json),
+                "response": json.loads(e.response_json),
+            }
+            for n, e in enumerate(events, start=1)
+        ]
+    return data

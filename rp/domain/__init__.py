@@ -1,0 +1,1 @@
+"""The diary's domain logic: plain modules taking an SQLAlchemy session, no Flask."""

@@ -1,0 +1,336 @@
+"""Linking a Gosuslugi identity to a diary login on the first Gosuslugi login. No Flask.
+
+Decision order: already linked by (issuer, subject) -> signed in; released data not enough ->
+``insufficient``; otherwise the six attributes (surname, name, patronymic, date of birth, sex,
+SNILS) are compared, after :mod:`shared.names` normalisation, with every diary person who shares
+the SNILS or the date of birth. Exactly one person matching on all six, with a diary login not
+linked yet -> ``match``; linked already -> ``conflict_user_linked``; none -> ``not_found``;
+several -> ``ambiguous``. Every decision is stored as a :class:`LinkingRecord`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from rp.models.linking import LinkingRecord
+from rp.models.people import Identity
+from rp.models.people import Person
+from rp.models.people import User
+from shared import names
+
+#: The attributes that must all match, in the order pages and records show them.
+MATCH_FIELDS = ("last_name", "first_name", "middle_name", "birthdate", "gender", "snils")
+#: Attributes without which matching is not attempted (the patronymic may be absent).
+REQUIRED_FIELDS = ("last_name", "first_name", "birthdate", "gender", "snils")
+#: ``trust_level`` values meaning a simplified (unverified) Gosuslugi account.
+SIMPLIFIED_LEVELS = {"simplified", "1"}
+
+_NORMALIZERS: dict[str, Callable[[Any], str]] = {
+    "last_name": names.normalize_name,
+    "first_name": names.normalize_name,
+    "middle_name": names.normalize_name,
+    "birthdate": names.normalize_birthdate,
+    "gender": names.normalize_gender,
+    "snils": names.normalize_snils,
+}
+
+
+class LinkConflict(Exception):
+    """The link would break "one Gosuslugi account <-> one diary login"; ``code`` says which side."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of a first look at a Gosuslugi login, with its stored record."""
+
+    outcome: str
+    record: LinkingRecord
+    user: User | None = None
+    missing: tuple[str, ...] = ()
+
+
+def extract_attributes(claims: Mapping[str, Any], claim_names: Mapping[str, str]) -> dict[str, str | None]:
+    """Pick the diary's fields out of the provider's claims using the region's claim names."""
+    result: dict[str, str | None] = {}
+    for field, claim in claim_names.items():
+        value = claims.get(claim)
+        result[field] = None if value is None or value == "" else str(value)
+    return result
+
+
+def missing_data(attributes: Mapping[str, str | None]) -> tuple[str, ...]:
+    """Return what keeps matching from being attempted: ``simplified_account`` and/or missing fields."""
+    missing: list[str] = []
+    level = (attributes.get("trust_level") or "").strip().casefold()
+    if level in SIMPLIFIED_LEVELS:
+        missing.append("simplified_account")
+    missing.extend(f for f in REQUIRED_FIELDS if not (attributes.get(f) or "").strip())
+    return tuple(missing)
+
+
+def _person_value(person: Person, field: str) -> Any:
+    return {
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "middle_name": person.middle_name,
+        "birthdate": person.birth_date,
+        "gender": person.gender,
+        "snils": person.snils,
+    }[field]
+
+
+def _shown(field: str, value: Any, normalized: bool = False) -> str | None:
+    """Return a value as recorded: dates as ISO text, SNILS partly masked."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if field == "snils":
+        digits = names.normalize_snils(value)
+        if normalized:
+            return digits[:3] + "***" + digits[6:] if len(digits) == 11 else "*" * len(digits)
+        return names.mask_snils(value) if len(digits) == 11 else "*" * len(str(value))
+    return str(value)
+
+
+def compare_person(person: Person, attributes: Mapping[str, str | None]) -> list[dict[str, Any]]:
+    """Compare one diary person with the released attributes, field by field (raw and normalised)."""
+    rows = []
+    for field in MATCH_FIELDS:
+        normalize = _NORMALIZERS[field]
+        received, ours = attributes.get(field), _person_value(person, field)
+        received_norm, ours_norm = normalize(received), normalize(ours)
+        rows.append(
+            {
+                "field": field,
+                "received": _shown(field, received),
+                "received_normalized": _shown(field, received_norm, True),
+                "diary": _shown(field, ours),
+                "diary_normalized": _shown(field, ours_norm, True),
+                "equal": received_norm == ours_norm,
+            }
+        )
+    return rows
+
+
+def masked_attributes(attributes: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Return the released attributes as recorded (SNILS partly masked)."""
+    return {k: (_shown(k, v) if k == "snils" else v) for k, v in attributes.items()}
+
+
+def find_identity(session: Session, issuer: str, subject: str) -> Identity | None:
+    """Return the link for this Gosuslugi identity, or None."""
+    return session.scalar(select(Identity).where(Identity.issuer == issuer, Identity.subject == subject))
+
+
+def _candidates(session: Session, attributes: Mapping[str, str | None]) -> list[Person]:
+    snils = names.normalize_snils(attributes.get("snils"))
+    conditions = []
+    if snils:
+        conditions.append(Person.snils == snils)
+    try:
+        conditions.append(
+            Person.birth_date == date.fromisoformat(names.normalize_birthdate(attributes.get("birthdate")))
+        )
+    except ValueError:
+        pass
+    if not conditions:
+        return []
+    return list(session.scalars(select(Person).where(or_(*conditions)).order_by(Person.id)))
+
+
+def new_record(
+    session: Session,
+    *,
+    region: str,
+    issuer: str,
+    subject: str | None,
+    outcome: str,
+    detail: str = "",
+    attributes: Mapping[str, str | None] | None = None,
+) -> LinkingRecord:
+    """Store a linking record (committed) and return it."""
+    record = LinkingRecord(
+        region=region,
+        issuer=issuer,
+        subject=subject,
+        attributes=masked_attributes(attributes or {}),
+        candidates=[],
+        outcome=outcome,
+        detail=detail,
+    )
+    session.add(record)
+    session.commit()
+    return record
+
+
+def decide(
+    session: Session, *, region: str, issuer: str, subject: str, attributes: Mapping[str, str | None]
+) -> Decision:
+    """Decide what a Gosuslugi login means for the diary and record the decision (committed)."""
+    record = LinkingRecord(
+        region=region,
+        issuer=issuer,
+        subject=subject,
+        attributes=masked_attributes(attributes),
+        candidates=[],
+        outcome="pending",
+        detail="",
+    )
+    session.add(record)
+    identity = find_identity(session, issuer, subject)
+    if identity is not None:
+        record.outcome, record.user_id = "signed_in", identity.user_id
+        record.detail = "already linked by (issuer, subject)"
+        session.commit()
+        return Decision("linked", record, identity.user)
+    missing = missing_data(attributes)
+    if missing:
+        record.outcome, record.detail = "insufficient", "missing: " + ", ".join(missing)
+        session.commit()
+        return Decision("insufficient", record, missing=missing)
+    considered, matches = [], []
+    for person in _candidates(session, attributes):
+        fields = compare_person(person, attributes)
+        user = person.user
+        full = all(row["equal"] for row in fields)
+        considered.append(
+            {
+                "person_id": person.id,
+                "full_name": person.full_name,
+                "login": user.login if user else None,
+                "linked": bool(user and user.identities),
+                "match": full,
+                "fields": fields,
+            }
+        )
+        if full and user is not None:
+            matches.append(user)
+    record.candidates = considered
+    if len(matches) == 1:
+        user = matches[0]
+        if user.identities:
+            record.outcome = "conflict_user_linked"
+            record.detail = f"the only matching diary login {user.login!r} is linked to another Gosuslugi account"
+            session.commit()
+            return Decision("conflict_user_linked", record, user)
+        record.outcome, record.user_id = "match", user.id
+        record.detail = f"exactly one match: diary login {user.login!r}; first-login sequence started"
+        session.commit()
+        return Decision("match", record, user)
+    if matches:
+        record.outcome = "ambiguous"
+        record.detail = f"{len(matches)} diary logins match on all six fields: " + ", ".join(u.login for u in matches)
+    else:
+        record.outcome = "not_found"
+        record.detail = f"no diary person matches on all six fields ({len(considered)} candidates compared)"
+    session.commit()
+    return Decision(record.outcome, record)
+
+
+def link(
+    session: Session,
+    record_id: int | None,
+    user_id: int,
+    issuer: str,
+    subject: str,
+    *,
+    method: str,
+    phone: str | None = None,
+    email: str | None = None,
+    password_hash: str | None = None,
+) -> Identity:
+    """Link a diary login to a Gosuslugi identity (with the contacts/password given) and commit.
+
+    Raises :class:`LinkConflict` (``user_linked`` or ``subject_linked``), storing nothing else,
+    when either side is already linked, also when a concurrent login won the race.
+    """
+    user = session.get(User, user_id)
+    record = session.get(LinkingRecord, record_id) if record_id else None
+    if user is None:
+        raise LinkConflict("user_missing")
+    try:
+        if user.identities:
+            raise LinkConflict("user_linked")
+        if find_identity(session, issuer, subject) is not None:
+            raise LinkConflict("subject_linked")
+        if phone:
+            user.person.phone = phone
+        if email:
+            user.person.email = email
+        if password_hash:
+            user.password_hash = password_hash
+        identity = Identity(user_id=user.id, issuer=issuer, subject=subject)
+        session.add(identity)
+        if record is not None:
+            record.outcome, record.user_id = f"linked_{method}", user.id
+            record.detail = f"linked to diary login {user.login!r} by {method}"
+        session.commit()
+        return identity
+    except IntegrityError:
+        session.rollback()
+        conflict = LinkConflict("subject_linked" if find_identity(session, issuer, subject) else "user_linked")
+    except LinkConflict as exc:
+        session.rollback()
+        conflict = exc
+    note_outcome(session, record_id, f"conflict_{conflict.code}", f"link to diary login {user.login!r} refused")
+    raise conflict
+
+
+def note_outcome(session: Session, record_id: int | None, outcome: str, detail: str) -> None:
+    """Update a record's outcome and detail (committed); a missing record is ignored."""
+    record = session.get(LinkingRecord, record_id) if record_id else None
+    if record is None:
+        return
+    record.outcome, record.detail = outcome, detail
+    session.commit()
+
+
+def count_legacy_failure(session: Session, record_id: int) -> int:
+    """Count one wrong diary password on the "not found" page for this attempt; return the total."""
+    record = session.get(LinkingRecord, record_id)
+    if record is None:
+        return 0
+    record.legacy_attempts += 1
+    session.commit()
+    return record.legacy_attempts
+
+
+def unlink(session: Session, user: User) -> int:
+    """Remove every Gosuslugi link of a diary login; return how many were removed (committed)."""
+    removed = 0
+    for identity in list(user.identities):
+        session.delete(identity)
+        removed += 1
+    session.commit()
+    return removed
+
+
+def link_demo_people(session: Session, issuer: str) -> int:
+    """Link the demo people marked ``linked`` to their IdP accounts (subject = oid); return how many were added."""
+    from shared.demo_people import DEMO_PEOPLE
+
+    added = 0
+    for demo in DEMO_PEOPLE:
+        if not demo.linked or not demo.rp_login or demo.oid is None:
+            continue
+        user = session.scalar(select(User).where(User.login == demo.rp_login))
+        if user is None or user.identities or find_identity(session, issuer, str(demo.oid)):
+            continue
+        session.add(Identity(user_id=user.id, issuer=issuer, subject=str(demo.oid)))
+        added += 1
+    session.commit()
+    return added

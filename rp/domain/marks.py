@@ -1,0 +1,144 @@
+"""Mark calculations: weighted averages, suggested period marks, absence totals.
+
+Weighted average = sum(value * weight) / sum(weight), rounded to 2 decimals half-up (4.665 -> 4.67).
+The suggested period mark rounds that displayed average half-up to a whole mark, the usual school
+rule: 4.50 and above gives 5, 4.49 gives 4; 3.50 -> 4; 2.50 -> 3. Basing it on the displayed average
+means parents never see "4.50" next to a suggested 4.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rp.models.journal import AttendanceCode
+from rp.models.journal import AttendanceEntry
+from rp.models.journal import Mark
+from rp.models.journal import WorkType
+from rp.models.school import Subject
+from rp.models.school import SubjectGroup
+from rp.models.timetable import Lesson
+
+TWO_PLACES = Decimal("0.01")
+
+
+def weighted_average(marks: Iterable[tuple[int, int]]) -> Decimal | None:
+    """Return sum(value*weight)/sum(weight) of (value, weight) pairs rounded to 2 decimals, or None if empty."""
+    total = 0
+    weights = 0
+    for value, weight in marks:
+        total += value * weight
+        weights += weight
+    if weights == 0:
+        return None
+    return (Decimal(total) / Decimal(weights)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def suggest_period_mark(average: Decimal | None) -> int | None:
+    """Return the period mark suggested by a weighted average: half-up to a whole mark (x.50 rounds up)."""
+    if average is None:
+        return None
+    return int(average.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class MarkItem:
+    """One mark as the diary shows it."""
+
+    id: int
+    date: date
+    value: int
+    weight: int
+    work_abbr: str
+    work_title: str
+    comment: str | None
+
+
+@dataclass
+class SubjectMarks:
+    """A pupil's marks in one subject over a date range, with their weighted average."""
+
+    subject_id: int
+    subject_name: str
+    marks: list[MarkItem] = field(default_factory=list)
+
+    @property
+    def average(self) -> Decimal | None:
+        """Return the weighted average of the marks."""
+        return weighted_average((m.value, m.weight) for m in self.marks)
+
+    @property
+    def suggested(self) -> int | None:
+        """Return the period mark the average suggests."""
+        return suggest_period_mark(self.average)
+
+
+def pupil_marks(session: Session, pupil_id: int, start: date, end: date) -> list[SubjectMarks]:
+    """Return a pupil's marks between ``start`` and ``end`` (inclusive), grouped by subject in name order."""
+    rows = session.execute(
+        select(Mark, Lesson.date, WorkType, Subject.id, Subject.name)
+        .join(Lesson, Lesson.id == Mark.lesson_id)
+        .join(WorkType, WorkType.id == Mark.work_type_id)
+        .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
+        .join(Subject, Subject.id == SubjectGroup.subject_id)
+        .where(Mark.pupil_id == pupil_id, Lesson.date >= start, Lesson.date <= end)
+        .order_by(Subject.name, Lesson.date, Mark.id)
+    ).all()
+    by_subject: dict[int, SubjectMarks] = {}
+    for mark, day, work, subject_id, subject_name in rows:
+        entry = by_subject.setdefault(subject_id, SubjectMarks(subject_id, subject_name))
+        entry.marks.append(MarkItem(mark.id, day, mark.value, work.weight, work.abbr, work.title, mark.comment))
+    return list(by_subject.values())
+
+
+def averages_for_pupils(
+    session: Session, pupil_ids: list[int], start: date, end: date
+) -> dict[tuple[int, int], Decimal | None]:
+    """Return {(pupil_id, subject_id): weighted average} over a date range, in one query."""
+    if not pupil_ids:
+        return {}
+    rows = session.execute(
+        select(Mark.pupil_id, SubjectGroup.subject_id, Mark.value, WorkType.weight)
+        .join(Lesson, Lesson.id == Mark.lesson_id)
+        .join(WorkType, WorkType.id == Mark.work_type_id)
+        .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
+        .where(Mark.pupil_id.in_(pupil_ids), Lesson.date >= start, Lesson.date <= end)
+    ).all()
+    pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for pupil_id, subject_id, value, weight in rows:
+        pairs.setdefault((pupil_id, subject_id), []).append((value, weight))
+    return {key: weighted_average(items) for key, items in pairs.items()}
+
+
+def absence_totals(
+    session: Session, pupil_ids: list[int], start: date, end: date, group_ids: list[int] | None = None
+) -> dict[int, Counter[str]]:
+    """Return {pupil_id: Counter(code -> number of lessons)} for attendance entries in the range."""
+    if not pupil_ids:
+        return {}
+    query = (
+        select(AttendanceEntry.pupil_id, AttendanceCode.code)
+        .join(Lesson, Lesson.id == AttendanceEntry.lesson_id)
+        .join(AttendanceCode, AttendanceCode.id == AttendanceEntry.code_id)
+        .where(AttendanceEntry.pupil_id.in_(pupil_ids), Lesson.date >= start, Lesson.date <= end)
+    )
+    if group_ids is not None:
+        query = query.where(Lesson.group_id.in_(group_ids))
+    totals: dict[int, Counter[str]] = {pid: Counter() for pid in pupil_ids}
+    for pupil_id, code in session.execute(query):
+        totals[pupil_id][code] += 1
+    return totals
+
+
+def missed_lessons(totals: Counter[str], codes: list[AttendanceCode]) -> int:
+    """Return how many lessons the counted codes represent as absences (lateness is not an absence)."""
+    absence_codes = {c.code for c in codes if c.is_absence}
+    return sum(n for code, n in totals.items() if code in absence_codes)

@@ -1,0 +1,1 @@
+"""The diary's Flask-WTF forms, one module per area."""

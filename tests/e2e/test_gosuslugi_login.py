@@ -1,0 +1,77 @@
+"""The diary's "Войти через ГосУслуги" against the real IdP, in a real browser, for the demo people:
+the first-login sequence, "profile not found" with linking by the diary login, and an existing link."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.demo_people import DEMO_IDP_PASSWORD
+from shared.demo_people import DEMO_RP_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+NOT_FOUND = (
+    "К сожалению, мы не смогли найти Ваш профиль Дневник.ру по данным, предоставленным порталом госуслуг. "
+    "Пожалуйста, введите логин и пароль от Вашего аккаунта Дневник.ру для его привязки."
+)
+
+
+def gosuslugi_login(page, lab, login: str) -> None:
+    """From the diary's login page, through the IdP's login and consent, back to the diary."""
+    page.goto(lab.rp_url + "/login/esia/dvinaland")
+    assert page.url.startswith(lab.idp_url), page.url
+    page.get_by_label("Телефон / Email / СНИЛС").fill(login)
+    page.get_by_label("Пароль", exact=True).fill(DEMO_IDP_PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    if page.url.startswith(lab.idp_url):
+        assert "Предоставление прав доступа" in page.content()
+        page.get_by_role("button", name="Предоставить").click()
+    assert page.url.startswith(lab.rp_url), page.url
+
+
+def test_first_login_sequence_links_an_exact_match(lab, page):
+    page.goto(lab.rp_url + "/login")
+    page.get_by_role("link", name="Войти через ГосУслуги").click()
+    assert page.url.startswith(lab.idp_url + "/login")
+    gosuslugi_login(page, lab, "+7 911 1000001")
+
+    main = page.locator("main")
+    for shown in ("Иванова", "Мария", "Петровна", "14.03.1984"):
+        assert shown in main.inner_text()
+    page.get_by_role("button", name="Далее").click()
+
+    page.get_by_label("Телефон").fill("+7 911 1000001")
+    page.get_by_label("Электронная почта").fill("ivanova@example.test")
+    page.get_by_role("button", name="Далее").click()
+
+    page.get_by_label("Пароль для Дневник.ру").fill("maria2024")
+    page.get_by_label("Повторите пароль").fill("maria2024")
+    page.get_by_role("button", name="Далее").click()
+    assert "Теперь вы можете входить в Дневник.ру через кнопку «Вход через ГосУслуги»" in main.inner_text()
+
+    # The next Gosuslugi login goes straight in (the parent first meets the 152-ФЗ consent).
+    page.context.clear_cookies()
+    gosuslugi_login(page, lab, "ivanova@example.test")
+    assert "/consent" in page.url or "/diary" in page.url, page.url
+
+
+def test_profile_not_found_then_linking_by_diary_login(lab, page):
+    gosuslugi_login(page, lab, "+7 911 1000003")
+    assert NOT_FOUND in " ".join(page.locator("main").inner_text().split())
+    page.get_by_label("Логин").fill("kuznetsov.a")
+    page.get_by_label("Пароль").fill(DEMO_RP_PASSWORD)
+    page.get_by_role("button", name="Привязать").click()
+    # A confirmation names the diary profile about to be linked.
+    assert "Кузнецов Андрей Викторович" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Привязать").click()
+    assert "Теперь вы можете входить в Дневник.ру через кнопку «Вход через ГосУслуги»" in page.content()
+
+    page.context.clear_cookies()
+    gosuslugi_login(page, lab, "+7 911 1000003")
+    assert "/consent" in page.url or "/diary" in page.url, page.url
+
+
+def test_already_linked_person_is_signed_in(lab, page):
+    gosuslugi_login(page, lab, "+7 911 1000005")
+    assert "/consent" in page.url or "/diary" in page.url, page.url
+    assert "152-ФЗ" in page.content()

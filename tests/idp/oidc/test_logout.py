@@ -1,0 +1,51 @@
+"""RP-initiated logout, consent revocation and the protocol trace."""
+
+from tests.idp.oidc.conftest import query_of
+
+
+def test_logout_with_id_token_hint_redirects_with_state(logged_in):
+    id_token = logged_in.tokens()["id_token"]
+    resp = logged_in.client.get(
+        "/logout",
+        query_string={"id_token_hint": id_token, "post_logout_redirect_uri": "https://app.example/bye", "state": "xyz"},
+    )
+    assert resp.status_code == 302 and resp.location == "https://app.example/bye?state=xyz"
+    resp, _ = logged_in.authorize(prompt="none")
+    assert query_of(resp.location)["error"] == "login_required"
+
+
+def test_logout_refuses_unregistered_post_logout_uri(logged_in):
+    id_token = logged_in.tokens()["id_token"]
+    resp = logged_in.client.get(
+        "/logout", query_string={"id_token_hint": id_token, "post_logout_redirect_uri": "https://evil.example/"}
+    )
+    assert resp.status_code == 200 and resp.location is None
+
+
+def test_consent_remembered_then_revoked(logged_in):
+    logged_in.tokens()
+    resp, _ = logged_in.authorize(consent=None)
+    assert resp.status_code == 302  # remembered
+    page = logged_in.client.get("/profile/consents").get_data(as_text=True)
+    assert "Тестовое приложение" in page
+    import re
+
+    action = re.search(r'action="(/profile/consents/\d+/revoke)"', page).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert logged_in.client.post(action, data={"csrf_token": token}).status_code == 302
+    resp, _ = logged_in.authorize(consent=None)
+    assert resp.status_code == 200 and "Предоставление прав доступа" in resp.get_data(as_text=True)
+
+
+def test_trace_groups_a_login_and_masks_secrets(logged_in):
+    body = logged_in.tokens()
+    logged_in.client.get("/userinfo", headers={"Authorization": f"Bearer {body['access_token']}"})
+    traces = logged_in.client.get("/api/lab/traces").get_json()["traces"]
+    detail = logged_in.client.get(f"/api/lab/traces/{traces[0]['id']}").get_json()
+    steps = [x["step"] for x in detail["exchanges"]]
+    assert steps[-2:] == ["token", "userinfo"] and "authorize" in steps
+    text = str(detail)
+    assert body["access_token"] not in text and "s3cret-for-tests" not in text
+    token_x = [x for x in detail["exchanges"] if x["step"] == "token"][0]
+    assert token_x["response"]["decoded"]["id_token"]["claims"]["iss"] == "http://idp.test"
+    assert logged_in.client.get(f"/lab/traces/{traces[0]['id']}").status_code == 200

@@ -1,0 +1,159 @@
+"""Access rules on every diary page and API route: someone else's data is a 403 or 404, never data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tests.rp.diary_fixtures import TODAY
+from tests.rp.diary_fixtures import accept_consent
+from tests.rp.diary_fixtures import client_for
+from tests.rp.diary_fixtures import person_id
+from tests.rp.diary_fixtures import school  # noqa: F401
+
+LOGINS = ("uchenik", "ivanova.m", "uchitel", "klassruk", "operator")
+
+
+@pytest.fixture
+def targets(rp_app, school):  # noqa: F811
+    """Ids of the objects the matrix requests, from the demo school."""
+    from rp.extensions import db
+    from rp.models import Guardian
+    from rp.models import Lesson
+    from rp.models import Mark
+    from rp.models import SchoolClass
+    from rp.models import SchoolYear
+    from rp.models import SubjectGroup
+
+    accept_consent(rp_app, "ivanova.m")
+    teacher = person_id(rp_app, "uchitel")
+    with rp_app.app_context():
+        s = db.session
+        current = s.scalar(select(SchoolYear).where(SchoolYear.status == "current"))
+        c5a = s.scalar(
+            select(SchoolClass).where(
+                SchoolClass.year_id == current.id, SchoolClass.grade == 5, SchoolClass.letter == "А"
+            )
+        )
+        c7a = s.scalar(select(SchoolClass).where(SchoolClass.year_id == current.id, SchoolClass.grade == 7))
+        group = s.scalar(
+            select(SubjectGroup).where(SubjectGroup.class_id == c5a.id, SubjectGroup.teacher_id == teacher)
+        )
+        other_group = s.scalar(
+            select(SubjectGroup).where(SubjectGroup.class_id == c5a.id, SubjectGroup.teacher_id != teacher)
+        )
+        lesson = s.scalar(select(Lesson).where(Lesson.group_id == group.id, Lesson.date == date(2026, 9, 15)))
+        if lesson is None:
+            lesson = s.scalar(
+                select(Lesson).where(Lesson.group_id == group.id, Lesson.date <= TODAY).order_by(Lesson.date.desc())
+            )
+        mark = s.scalar(select(Mark).join(Lesson).where(Lesson.group_id == group.id).order_by(Mark.created_at.desc()))
+        ivanova_child = s.scalar(select(Guardian.pupil_id).where(Guardian.parent_id == person_id(rp_app, "ivanova.m")))
+        from rp.models import Enrolment
+
+        pupil_7a = s.scalar(select(Enrolment.pupil_id).where(Enrolment.class_id == c7a.id))
+        return {
+            "own_pupil": person_id(rp_app, "uchenik"),
+            "ivanova_child": ivanova_child,
+            "pupil_7a": pupil_7a,
+            "class": c5a.id,
+            "class_7a": c7a.id,
+            "group": group.id,
+            "other_group": other_group.id,
+            "lesson": lesson.id,
+            "mark": mark.id,
+        }
+
+
+PUPIL_PAGES = (
+    "/diary/pupil/{}/week",
+    "/diary/pupil/{}/day",
+    "/diary/pupil/{}/marks",
+    "/diary/pupil/{}/period-marks",
+    "/diary/pupil/{}/achievements",
+    "/api/diary/pupil/{}/marks",
+)
+
+
+def matrix(t):
+    """(url, logins allowed to read it); every other login must get 403/404."""
+    rows = []
+    for page in PUPIL_PAGES:
+        rows.append((page.format(t["own_pupil"]), {"uchenik", "klassruk", "operator"}))
+        rows.append((page.format(t["ivanova_child"]), {"ivanova.m", "klassruk", "operator"}))
+        rows.append((page.format(t["pupil_7a"]), {"operator"}))
+    rows += [
+        ("/diary/news", set(LOGINS)),
+        ("/journal", {"uchitel", "klassruk", "operator"}),
+        (f"/journal/group/{t['group']}", {"uchitel", "klassruk", "operator"}),
+        (f"/journal/group/{t['other_group']}", {"klassruk", "operator"}),
+        (f"/journal/lesson/{t['lesson']}", {"uchitel", "klassruk", "operator"}),
+        (f"/journal/mark/{t['mark']}", {"uchitel", "operator"}),
+        (f"/journal/class/{t['class']}/messages", {"klassruk", "operator"}),
+        (f"/journal/class/{t['class_7a']}/messages", {"operator"}),
+        ("/reports", {"klassruk", "operator"}),
+        (f"/reports/class/{t['class']}/sheet", {"klassruk", "operator"}),
+        (f"/reports/class/{t['class']}/sheet?format=csv", {"klassruk", "operator"}),
+        (f"/reports/class/{t['class']}/sheet?format=xlsx", {"klassruk", "operator"}),
+        (f"/reports/class/{t['class_7a']}/sheet", {"operator"}),
+        ("/school", {"operator"}),
+        ("/school/people", {"operator"}),
+        (f"/school/class/{t['class']}", {"operator"}),
+    ]
+    return rows
+
+
+def test_every_route_for_every_role(rp_app, targets):
+    clients = {login: client_for(rp_app, login) for login in LOGINS}
+    failures = []
+    for url, allowed in matrix(targets):
+        for login, client in clients.items():
+            res = client.get(url)
+            ok = res.status_code == 200
+            denied = res.status_code in (403, 404)
+            if (login in allowed and not ok) or (login not in allowed and not denied):
+                failures.append((url, login, res.status_code))
+    assert failures == []
+
+
+def test_denied_pages_show_no_data(rp_app, targets):
+    from rp.extensions import db
+    from rp.models import Person
+
+    with rp_app.app_context():
+        child = db.session.get(Person, targets["ivanova_child"])
+        name = child.last_name
+    res = client_for(rp_app, "uchenik").get(f"/diary/pupil/{targets['ivanova_child']}/week")
+    assert res.status_code == 404
+    assert name not in res.get_data(as_text=True)
+    res = client_for(rp_app, "ivanova.m").get(f"/diary/pupil/{targets['ivanova_child']}/week")
+    assert name in res.get_data(as_text=True)
+
+
+def test_teacher_cannot_write_to_another_teachers_lesson(rp_app, targets):
+    from rp.extensions import db
+    from rp.models import Lesson
+
+    with rp_app.app_context():
+        other = db.session.scalar(select(Lesson.id).where(Lesson.group_id == targets["other_group"]))
+    client = client_for(rp_app, "uchitel")
+    res = client.post(f"/journal/lesson/{other}/marks", data={})
+    assert res.status_code in (400, 403, 404)
+    assert res.status_code != 200
+
+
+def test_parent_with_two_children_gets_a_switcher(rp_app, school):  # noqa: F811
+    accept_consent(rp_app, "kuznetsov.a")
+    client = client_for(rp_app, "kuznetsov.a")
+    res = client.get("/diary")
+    assert res.status_code == 302
+    page = client.get(res.headers["Location"]).get_data(as_text=True)
+    assert page.count('class="switcher"') == 1
+
+
+def test_anonymous_is_sent_to_login(rp_app, targets):
+    res = rp_app.test_client().get(f"/diary/pupil/{targets['own_pupil']}/week")
+    assert res.status_code == 302
+    assert res.headers["Location"].startswith("/login?next=")
