@@ -66,6 +66,7 @@ test-e2e: system-deps translations
 
 bench: translations
 	$(BIN)/python bench/token_endpoint.py
+	$(BIN)/python bench/logins.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

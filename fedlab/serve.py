@@ -25,6 +25,8 @@ def gunicorn_command(factory: str, port: int, workers: int) -> list[str]:
         "-",
         "--graceful-timeout",
         "5",
+        # Two servers run side by side: the shared default control socket would clash.
+        "--no-control-socket",
         factory,
     ]
 

@@ -1,11 +1,20 @@
-"""Flask plumbing both apps use: locale selection, error pages, security headers, password hashing.
+"""Flask plumbing both apps use: locale selection, error pages, security headers, password hashing,
+the lab guard (lab mode and ``X-Lab-Token``) and the optional proxy-header fix.
 
 Each app passes its own extensions in; nothing here knows about the IdP or the diary.
 """
 
 from __future__ import annotations
 
+import functools
+import hmac
+import ipaddress
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
 from flask import Flask
+from flask import abort
 from flask import current_app
 from flask import jsonify
 from flask import render_template
@@ -16,6 +25,8 @@ from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from shared.passwords import HashParams
 from shared.passwords import make_hasher
@@ -35,11 +46,27 @@ def setup_i18n(app: Flask, babel: Babel) -> None:
     """Bind Flask-Babel with Russian as the default language."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
 
+    @app.before_request
+    def remember_language() -> None:
+        # The locale is selected lazily: a page that only redirects would otherwise forget ``?lang=``.
+        if request.args.get("lang") in app.config["LANGUAGES"]:
+            session["lang"] = request.args["lang"]
+
     @app.context_processor
     def inject_locale() -> dict:
         from flask_babel import get_locale
 
-        return {"current_locale": str(get_locale()), "lab_mode": app.config.get("LAB_MODE", False)}
+        return {
+            "current_locale": str(get_locale()),
+            "lab_mode": app.config.get("LAB_MODE", False),
+            "lang_url": lang_url,
+        }
+
+
+def lang_url(code: str) -> str:
+    """Return this page's URL with ``lang=code``, keeping its other query parameters (e.g. ``next``)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return request.script_root + request.path + "?" + urlencode([*args, ("lang", code)])
 
 
 ERROR_TITLES = {
@@ -51,6 +78,15 @@ ERROR_TITLES = {
     500: _l("Внутренняя ошибка"),
 }
 
+#: Shown instead of werkzeug's English default description (a view's own description is shown as given).
+ERROR_MESSAGES = {
+    400: _l("Запрос не удалось обработать. Проверьте адрес или данные формы."),
+    403: _l("У вас нет доступа к этой странице."),
+    404: _l("Такой страницы нет. Проверьте адрес или перейдите на главную."),
+    405: _l("Этот адрес не принимает такой запрос."),
+    429: _l("Слишком много попыток. Подождите немного и повторите."),
+}
+
 
 def wants_json() -> bool:
     """Return whether the client asked for JSON rather than a page."""
@@ -58,8 +94,31 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or best == "application/json"
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` limited to what an ``Integer`` id column holds, so ``/x/99999999999999999999`` is a 404."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = 2**31 - 1) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
+
+
 def setup_errors(app: Flask, db: SQLAlchemy) -> None:
-    """Render HTTP errors as Russian pages, or JSON for API clients; roll back on 500."""
+    """Render HTTP errors as Russian pages, or JSON for API clients; roll back on 500.
+
+    Also bounds ``<int:...>`` path parameters (registered before the blueprints): an id no table can hold
+    is "not found" rather than a database overflow.
+    """
+    app.url_map.converters["int"] = DatabaseIdConverter
+
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL text cannot hold NUL (U+0000): refuse it up front as bad input rather than a 500.
+        values = [request.path, *request.args.keys(), *request.args.values()]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [*request.form.keys(), *request.form.values()]
+        elif request.is_json and "\\u0000" in request.get_data(as_text=True).lower():
+            abort(400)
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
@@ -74,7 +133,10 @@ def setup_errors(app: Flask, db: SQLAlchemy) -> None:
         if wants_json():
             return jsonify(error=exc.name.lower().replace(" ", "_"), error_description=exc.description), code
         title = ERROR_TITLES.get(code, exc.name)
-        return render_template("error.html", code=code, title=title, message=exc.description), code
+        message = exc.description
+        if message == type(exc).description:
+            message = ERROR_MESSAGES.get(code, "")
+        return render_template("error.html", code=code, title=title, message=message), code
 
     @app.errorhandler(500)
     def server_error(exc):
@@ -82,6 +144,27 @@ def setup_errors(app: Flask, db: SQLAlchemy) -> None:
         if wants_json():
             return jsonify(error="server_error"), 500
         return render_template("error.html", code=500, title=ERROR_TITLES[500], message=""), 500
+
+
+def setup_sqlite(app: Flask, db: SQLAlchemy) -> None:
+    """On SQLite, use write-ahead logging: readers no longer wait for a writer, and a commit costs one fsync.
+
+    Nothing changes on PostgreSQL. (Without it, every commit of a login rewrote the rollback journal with
+    several fsyncs, and two gunicorn workers serialised on each other's writes.)
+    """
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, connection_record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
 def setup_security_headers(app: Flask, same_origin_framing: bool = False) -> None:
@@ -111,3 +194,97 @@ def password_hasher():
     """Return the argon2 hasher with the configured cost parameters."""
     cfg = current_app.config
     return make_hasher(HashParams(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"]))
+
+
+# --- the lab guard -------------------------------------------------------------------------------
+
+#: The request header that carries the lab token (``LAB_TOKEN`` of the app's configuration).
+LAB_TOKEN_HEADER = "X-Lab-Token"
+
+
+def from_loopback() -> bool:
+    """Return whether the request comes from this machine (``request.remote_addr`` is a loopback address).
+
+    Behind a reverse proxy the remote address is the proxy's, so loopback would be claimed for every
+    request: set ``PROXY_FIX_X_FOR`` so that the client's address from ``X-Forwarded-For`` is used.
+    """
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
+
+
+def lab_token_ok() -> bool:
+    """Return whether the request's ``X-Lab-Token`` equals the configured ``LAB_TOKEN`` (constant time)."""
+    expected = str(current_app.config.get("LAB_TOKEN") or "")
+    given = request.headers.get(LAB_TOKEN_HEADER, "")
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def check_lab(api: bool) -> Any:
+    """Refuse a lab request: 404 unless ``LAB_MODE``; for the API, a 401 JSON response off loopback
+    without the right ``X-Lab-Token``. Return ``None`` when the request may go on.
+    """
+    if not current_app.config.get("LAB_MODE"):
+        abort(404)
+    if api and not from_loopback() and not lab_token_ok():
+        response = jsonify(
+            error="lab_token_required",
+            error_description=f"Send the lab token from the configuration in the {LAB_TOKEN_HEADER} header.",
+        )
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = f'LabToken header="{LAB_TOKEN_HEADER}"'
+        return response
+    return None
+
+
+def lab_guard() -> Any:
+    """``before_request`` hook for a lab blueprint: every route needs lab mode, ``/api/`` routes the token too.
+
+    Use as ``bp.before_request(lab_guard)``; pages (``/lab/...``) are guarded like ``lab_only(api=False)``
+    and JSON API routes (``/api/...``) like ``lab_only(api=True)``.
+    """
+    return check_lab(api=request.path.startswith("/api/"))
+
+
+def lab_only(api: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a lab view: 404 without lab mode; with ``api``, 401 JSON off loopback without the lab token."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            refused = check_lab(api)
+            return refused if refused is not None else view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+@functools.cache
+def openapi_document(path: str) -> dict[str, Any]:
+    """Return the OpenAPI description kept in the YAML file at ``path`` (read once per process)."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def openapi_response(path: str) -> Any:
+    """Serve the OpenAPI description at ``path`` as JSON, with this server's URL as its ``servers``."""
+    document = {**openapi_document(path), "servers": [{"url": request.url_root.rstrip("/")}]}
+    response = jsonify(document)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def setup_proxy_fix(app: Flask) -> None:
+    """Trust ``X-Forwarded-For/-Proto/-Host`` from ``PROXY_FIX_X_FOR`` proxies in front of the app (0: none).
+
+    Without a proxy the headers are ignored, so nobody can claim to be on loopback by sending them.
+    """
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

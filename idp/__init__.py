@@ -25,6 +25,7 @@ BLUEPRINTS = [
     "idp.views.lab_api",
     "idp.views.lab_faults",
     "idp.views.presenter",
+    "idp.views.openapi",
 ]
 
 
@@ -42,8 +43,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     csrf.init_app(app)
+    web.setup_proxy_fix(app)  # only when PROXY_FIX_X_FOR > 0 (see the config)
     web.setup_i18n(app, babel)
     web.setup_errors(app, db)
+    web.setup_sqlite(app, db)
     # Lab mode: the presenter page (/lab/presenter) frames the IdP's own pages; never another origin.
     web.setup_security_headers(app, same_origin_framing=bool(app.config.get("LAB_MODE")))
 

@@ -28,6 +28,9 @@ def defaults() -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "LAB_MODE": True,
         "LAB_TOKEN": DEV_SECRET_MARKER + "lab-token",
+        #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (werkzeug ProxyFix);
+        #: 0 = none: the headers are ignored and ``request.remote_addr`` (loopback check of the lab API) is the peer's.
+        "PROXY_FIX_X_FOR": 0,
         "OPERATOR_PASSWORD": DEV_SECRET_MARKER + "operator",
         # Registration codes.
         "CODE_TTL_SECONDS": 300,

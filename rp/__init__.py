@@ -23,6 +23,7 @@ BLUEPRINTS = [
     "rp.views.consent",
     "rp.views.lab_api",
     "rp.views.lab_trainer",
+    "rp.views.openapi",
 ]
 
 
@@ -40,8 +41,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     csrf.init_app(app)
+    web.setup_proxy_fix(app)  # only when PROXY_FIX_X_FOR > 0 (see the config)
     web.setup_i18n(app, babel)
     web.setup_errors(app, db)
+    web.setup_sqlite(app, db)
     web.setup_security_headers(app)
 
     import rp.models  # noqa: F401  (registers the models with SQLAlchemy)

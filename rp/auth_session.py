@@ -52,6 +52,9 @@ def safe_next(target: str | None, default: str) -> str:
     """Return ``target`` only if it is a local path on this site; otherwise ``default``."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
+    # Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"): refuse any control or space.
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in target):
+        return default
     return target
 
 

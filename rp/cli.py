@@ -41,6 +41,17 @@ def _add_linking_commands() -> None:
 _add_linking_commands()
 
 
+def _add_people_commands() -> None:
+    from rp.people_cli import link_group
+    from rp.people_cli import people_group
+
+    rp_cli.add_command(people_group)
+    rp_cli.add_command(link_group)
+
+
+_add_people_commands()
+
+
 @rp_cli.command("trainer")
 @click.argument("state", type=click.Choice(["on", "off", "status"]), default="status")
 @click.option("--json", "as_json", is_flag=True)

@@ -33,6 +33,9 @@ def defaults() -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "LAB_MODE": True,
         "LAB_TOKEN": DEV_SECRET_MARKER + "lab-token",
+        #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (werkzeug ProxyFix);
+        #: 0 = none: the headers are ignored and ``request.remote_addr`` (loopback check of the lab API) is the peer's.
+        "PROXY_FIX_X_FOR": 0,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_SECONDS": 900,
         "ARGON2_TIME_COST": 3,
@@ -49,6 +52,8 @@ def defaults() -> dict[str, Any]:
         "DIARY_TODAY": "",
         "MAIL_FROM": "no-reply@dnevnik.lab",
         "HTTP_TIMEOUT_SECONDS": 10.0,
+        #: How long each process reuses a provider's discovery document (0: fetch it on every login).
+        "DISCOVERY_CACHE_SECONDS": 300,
         #: The region behind the login page's "Войти через ГосУслуги" button.
         "DEFAULT_REGION": "dvinaland",
         #: Where the "profile not found" page tells people to ask for their diary login.

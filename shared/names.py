@@ -6,22 +6,24 @@ Names (surname, name, patronymic):
   1. ``None`` and blank strings become ``""`` (so a missing patronymic on both sides is equal).
   2. Leading and trailing spaces are dropped; runs of whitespace (tabs, NBSP) become one space.
   3. Letter case is ignored (``casefold``).
-  4. ``ё`` is read as ``е`` (``Семёнов`` = ``Семенов``).
+  4. ``ё`` is read as ``е`` (``Семёнов`` = ``Семенов``), also when typed decomposed (Unicode NFC first).
   5. Dashes (``-``, ``‐``, ``–``, ``—``) are one hyphen, with no spaces around it
      (``Римская - Корсакова`` = ``Римская-Корсакова``).
 Date of birth: ``YYYY-MM-DD`` (OIDC ``birthdate``) and ``DD.MM.YYYY`` (ESIA REST) give the same ISO date.
 Sex: ``male``/``M``/``м``/``муж`` → ``M``; ``female``/``F``/``ж``/``жен`` → ``F``; case ignored.
-SNILS: only the digits count (``112-233-445 95`` = ``11223344595``); no digits at all → ``""``.
+SNILS: only the ASCII digits count (``112-233-445 95`` = ``11223344595``); no digits at all → ``""``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from datetime import datetime
 
 _DASHES = re.compile(r"\s*[-\u2010\u2011\u2012\u2013\u2014\u2212]\s*")
-_NON_DIGITS = re.compile(r"\D")
+#: Only ASCII digits count (``\D`` would keep full-width and other scripts' digits).
+_NON_DIGITS = re.compile(r"[^0-9]")
 
 _GENDERS = {
     "m": "M",
@@ -44,7 +46,8 @@ def normalize_spaces(raw: str | None) -> str:
 
 def normalize_name(raw: str | None) -> str:
     """Return a surname, name or patronymic in comparable form (rules 1-5 above)."""
-    text = normalize_spaces(raw).casefold().replace("ё", "е")
+    # NFC first: a decomposed ё (е + U+0308, as macOS keyboards send it) is ё.
+    text = unicodedata.normalize("NFC", normalize_spaces(raw)).casefold().replace("ё", "е")
     return _DASHES.sub("-", text)
 
 

@@ -84,6 +84,8 @@ def reset_schema(app) -> None:
         else:
             names = ", ".join(f'"{t.name}"' for t in tables)
             with ext.engine.begin() as conn:
+                # A connection a previous test left inside a transaction would block TRUNCATE: fail instead.
+                conn.execute(sa.text("SET LOCAL lock_timeout = '20s'"))
                 conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+
+from fedlab.forms import FlaskForm
 
 
 class OperatorLoginForm(FlaskForm):

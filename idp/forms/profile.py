@@ -6,7 +6,6 @@ from datetime import date
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import SelectField
 from wtforms import StringField
@@ -14,6 +13,7 @@ from wtforms import SubmitField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
+from fedlab.forms import FlaskForm
 from idp.domain.verification import ProfileData
 from idp.messages import rule_message
 from shared import validators as v

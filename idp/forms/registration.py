@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms import RadioField
 from wtforms import StringField
@@ -13,6 +12,7 @@ from wtforms.fields import TelField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
+from fedlab.forms import FlaskForm
 from idp.messages import rule_message
 
 REQUIRED = _l("Заполните это поле.")

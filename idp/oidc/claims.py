@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from idp.models.accounts import Account
 from idp.models.accounts import AccountLevel
+from shared.i18n import N_
 from shared.validators import format_snils
 
 ACR_PREFIX = "urn:fedlab:loa:"
@@ -131,23 +132,23 @@ SCOPE_CLAIMS = {
     "birthplace": lambda a: {"birthplace": a.birth_place} if a.birth_place else {},
 }
 
-#: Plain Russian words for what each scope releases, shown on the consent screen.
+#: Plain Russian words for what each scope releases, shown on the consent screen (translated there).
 SCOPE_LABELS_RU = {
-    "openid": "Идентификатор учётной записи и уровень её подтверждения",
-    "profile": "ФИО, дата рождения, пол, гражданство",
-    "fullname": "ФИО",
-    "birthdate": "Дата рождения",
-    "gender": "Пол",
-    "email": "Адрес электронной почты",
-    "phone": "Мобильный телефон",
-    "mobile": "Мобильный телефон",
-    "contacts": "Контакты: электронная почта и мобильный телефон",
-    "snils": "СНИЛС",
-    "inn": "ИНН",
-    "id_doc": "Паспорт: серия, номер, дата выдачи, кем выдан, код подразделения; гражданство",
-    "birthplace": "Место рождения",
-    "address": "Адрес",
-    "offline_access": "Доступ к этим данным, когда вас нет в сети (без повторного входа)",
+    "openid": N_("Идентификатор учётной записи и уровень её подтверждения"),
+    "profile": N_("ФИО, дата рождения, пол, гражданство"),
+    "fullname": N_("ФИО"),
+    "birthdate": N_("Дата рождения"),
+    "gender": N_("Пол"),
+    "email": N_("Адрес электронной почты"),
+    "phone": N_("Мобильный телефон"),
+    "mobile": N_("Мобильный телефон"),
+    "contacts": N_("Контакты: электронная почта и мобильный телефон"),
+    "snils": N_("СНИЛС"),
+    "inn": N_("ИНН"),
+    "id_doc": N_("Паспорт: серия, номер, дата выдачи, кем выдан, код подразделения; гражданство"),
+    "birthplace": N_("Место рождения"),
+    "address": N_("Адрес"),
+    "offline_access": N_("Доступ к этим данным, когда вас нет в сети (без повторного входа)"),
 }
 
 

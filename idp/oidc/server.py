@@ -16,6 +16,7 @@ from authlib.integrations.flask_oauth2 import current_token
 from authlib.oauth2.rfc6749 import InvalidClientError
 from authlib.oauth2.rfc6749 import InvalidGrantError
 from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc6750 import BearerTokenValidator
@@ -431,7 +432,22 @@ class Issuer(IssuerParameter):
         return issuer()
 
 
-authorization = AuthorizationServer()
+class Server(AuthorizationServer):
+    """Authlib's authorization server, refusing any ``response_type`` without crashing."""
+
+    def get_authorization_grant(self, request):
+        """Return the grant for the request; an unsupported ``response_type`` is ``unsupported_response_type``."""
+        try:
+            return super().get_authorization_grant(request)
+        except ValueError:
+            # Authlib passes the requested response_type as error_description, which must be ASCII:
+            # a non-ASCII value ("код", full-width letters) made the error itself raise ValueError.
+            raise UnsupportedResponseTypeError(
+                request.payload.response_type, description="The response type is not supported by the server."
+            ) from None
+
+
+authorization = Server()
 require_oauth = ResourceProtector()
 
 

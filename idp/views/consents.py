@@ -9,8 +9,8 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
+from fedlab.forms import FlaskForm
 from idp.auth_session import current_account
 from idp.auth_session import login_required
 from idp.domain import clients as client_domain

@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint
-from flask import abort
 from flask import current_app
 from flask import flash
 from flask import jsonify
@@ -16,6 +15,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
+from fedlab.web import lab_guard
 from idp.domain import inbox
 from idp.domain import labstate
 from idp.domain import registry
@@ -31,11 +31,9 @@ from shared.clock import parse_duration
 bp = Blueprint("lab", __name__, url_prefix="/lab")
 
 
-@bp.before_request
-def lab_only() -> None:
-    """Hide every lab page unless the lab mode is on."""
-    if not current_app.config.get("LAB_MODE"):
-        abort(404)
+#: Hide every lab page unless the lab mode is on. ``/lab/inbox.json`` is polled by the presenter page
+#: in the browser, so like the pages it needs no lab token (the same messages are shown on /lab/inbox).
+bp.before_request(lab_guard)
 
 
 def _policy_default() -> str:

@@ -6,15 +6,12 @@ Errors are JSON ``{"error", "error_description"}``; a refused document changes n
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
-
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import jsonify
 from flask import request
 
+from fedlab.web import lab_guard
 from fedlab.web import password_hasher
 from idp.domain import labstate
 from idp.domain import scenario as scenario_domain
@@ -26,27 +23,7 @@ from shared.scenarios import reset_options
 
 bp = Blueprint("lab_api", __name__)
 csrf.exempt(bp)
-
-
-def _from_loopback() -> bool:
-    try:
-        return ipaddress.ip_address(request.remote_addr or "").is_loopback
-    except ValueError:
-        return False
-
-
-@bp.before_request
-def guard():
-    """404 unless lab mode; 401 off loopback without the right ``X-Lab-Token``."""
-    if not current_app.config.get("LAB_MODE"):
-        abort(404)
-    if _from_loopback():
-        return None
-    token = request.headers.get("X-Lab-Token", "")
-    expected = str(current_app.config.get("LAB_TOKEN") or "")
-    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
-        return _error(401, "lab_token_required", "Send the lab token from the configuration in X-Lab-Token.")
-    return None
+bp.before_request(lab_guard)  # 404 without lab mode; /api/ routes want X-Lab-Token off loopback
 
 
 def _error(status: int, error: str, description: str):

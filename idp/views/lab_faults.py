@@ -8,11 +8,9 @@ Active faults are announced on every IdP page by a red banner (context processor
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import Blueprint
-from flask import abort
 from flask import current_app
 from flask import flash
 from flask import jsonify
@@ -20,23 +18,23 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import Length
 
+from fedlab.forms import FlaskForm
+from fedlab.web import lab_guard
 from idp.domain import claim_overrides
 from idp.domain import faults
 from idp.extensions import csrf
 from idp.extensions import db
 
 bp = Blueprint("lab_faults", __name__)
-
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 #: What each fault kind does, in the words of the page and the banner.
 KIND_LABELS = {
@@ -56,7 +54,11 @@ KIND_LABELS = {
 class FaultForm(FlaskForm):
     """Add a fault: what, for which client, how many times, and the kind's parameters."""
 
-    kind = SelectField(_l("Сбой"), choices=[(k, f"{k} — {KIND_LABELS[k]}") for k in faults.KINDS])
+    kind = SelectField(
+        _l("Сбой"),
+        # Lazy labels: translated when the form is shown, in the person's language.
+        choices=[(k, LazyString(lambda k=k: f"{k} — {KIND_LABELS[k]}")) for k in faults.KINDS],
+    )
     client_id = StringField(
         _l("Клиент (client_id)"), validators=[Length(max=100)], description=_l("Пусто — для всех клиентов.")
     )
@@ -102,17 +104,8 @@ def _api_error(status: int, error: str, description: str, **extra: Any):
     return response
 
 
-@bp.before_request
-def lab_only():
-    """404 outside lab mode; the JSON API also wants the lab token from anywhere but loopback."""
-    if not current_app.config.get("LAB_MODE"):
-        abort(404)
-    if request.path.startswith("/api/") and request.remote_addr not in LOOPBACK:
-        given = request.headers.get("X-Lab-Token", "")
-        expected = str(current_app.config.get("LAB_TOKEN") or "")
-        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
-            return _api_error(401, "invalid_token", "Send the lab token in the X-Lab-Token header.")
-    return None
+#: 404 outside lab mode; the JSON API also wants the lab token from anywhere but loopback.
+bp.before_request(lab_guard)
 
 
 @bp.app_context_processor

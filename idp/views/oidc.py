@@ -27,13 +27,14 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 from wtforms import HiddenField
 from wtforms import SubmitField
 
+from fedlab.forms import FlaskForm
 from idp.auth_session import current_account
 from idp.domain import clients as client_domain
 from idp.domain import faults
@@ -63,8 +64,8 @@ OWN_FIELDS = ("csrf_token", "allow", "deny")
 class ConsentForm(FlaskForm):
     """The consent decision: "Предоставить" or "Отказать"."""
 
-    allow = SubmitField("Предоставить")
-    deny = SubmitField("Отказать")
+    allow = SubmitField(_l("Предоставить"))
+    deny = SubmitField(_l("Отказать"))
 
 
 class LogoutForm(FlaskForm):
@@ -73,7 +74,7 @@ class LogoutForm(FlaskForm):
     post_logout_redirect_uri = HiddenField()
     client_id = HiddenField()
     state = HiddenField()
-    confirm = SubmitField("Выйти")
+    confirm = SubmitField(_l("Выйти"))
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy import select
 
+from fedlab.web import check_lab
 from idp.domain import labstate
 from idp.domain import verification as ver
 from idp.extensions import db
@@ -42,8 +43,7 @@ LOCKED_UNTIL_KEY = "operator_locked_until"
 @bp.before_request
 def lab_only():
     """Hide the operator page unless the lab mode is on; require the operator's log-in."""
-    if not current_app.config.get("LAB_MODE"):
-        abort(404)
+    check_lab(api=False)
     if request.endpoint != "operator.login" and not session.get("operator"):
         return redirect(url_for("operator.login"))
     return None

@@ -7,7 +7,6 @@ IdP allows same-origin framing in lab mode (``frame-ancestors 'self'``, see ``id
 from __future__ import annotations
 
 from flask import Blueprint
-from flask import abort
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -16,10 +15,11 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SubmitField
 
+from fedlab.forms import FlaskForm
+from fedlab.web import lab_guard
 from idp import trainer
 from idp.extensions import db
 
@@ -33,11 +33,8 @@ class TrainerForm(FlaskForm):
     disable = SubmitField(_l("Выключить режим подсказок"))
 
 
-@bp.before_request
-def lab_only() -> None:
-    """Hide the trainer tools outside lab mode."""
-    if not current_app.config.get("LAB_MODE"):
-        abort(404)
+#: Hide the trainer tools outside lab mode.
+bp.before_request(lab_guard)
 
 
 @bp.app_context_processor

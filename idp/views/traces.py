@@ -6,10 +6,10 @@ import json
 
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import jsonify
 from flask import render_template
 
+from fedlab.web import lab_guard
 from idp.extensions import db
 from idp.models.trace import ProtocolTrace
 from idp.oidc import trace
@@ -17,11 +17,8 @@ from idp.oidc import trace
 bp = Blueprint("traces", __name__)
 
 
-@bp.before_request
-def lab_only() -> None:
-    """Hide the trace viewer outside lab mode."""
-    if not current_app.config.get("LAB_MODE"):
-        abort(404)
+#: Hide the trace viewer outside lab mode; the JSON API wants the lab token off loopback.
+bp.before_request(lab_guard)
 
 
 def _load(trace_id: str) -> dict:

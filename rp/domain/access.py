@@ -214,3 +214,64 @@ def viewable_classes(session: Session, viewer: Viewer) -> list[SchoolClass]:
     from sqlalchemy import or_
 
     return list(session.scalars(query.where(or_(*conds))))
+
+
+# The operator's forms: people, classes, news, achievements --------------------------------------------------
+
+
+def managed_school(viewer: Viewer) -> int | None:
+    """Return the school the operator's pages act on (the lowest id when they operate several), or None."""
+    return min(viewer.operator_schools) if viewer.operator_schools else None
+
+
+def can_manage_person(session: Session, viewer: Viewer, person_id: int) -> bool:
+    """Return whether the viewer operates a school in which the person holds a role (edit, enrol, guardians)."""
+    if not viewer.operator_schools:
+        return False
+    found = session.scalar(
+        select(PersonRole.id)
+        .where(PersonRole.person_id == person_id, PersonRole.school_id.in_(viewer.operator_schools))
+        .limit(1)
+    )
+    return found is not None
+
+
+def news_classes(session: Session, viewer: Viewer) -> list[SchoolClass]:
+    """Return the current-year classes the viewer may publish class news for (operator's school, own class)."""
+    from sqlalchemy import or_
+
+    conds = []
+    if viewer.class_teacher_of:
+        conds.append(SchoolClass.id.in_(viewer.class_teacher_of))
+    if viewer.operator_schools:
+        conds.append(SchoolClass.school_id.in_(viewer.operator_schools))
+    if not conds:
+        return []
+    return list(
+        session.scalars(
+            select(SchoolClass)
+            .join(SchoolYear, SchoolYear.id == SchoolClass.year_id)
+            .where(or_(*conds), SchoolYear.status != YEAR_PAST)
+            .order_by(SchoolClass.grade, SchoolClass.letter)
+        )
+    )
+
+
+def can_publish_news(session: Session, viewer: Viewer, school_id: int, class_id: int | None) -> bool:
+    """Return whether the viewer may publish news: school news by its operator; class news also by its class teacher."""
+    if class_id is None:
+        return can_manage_school(viewer, school_id)
+    cls = session.get(SchoolClass, class_id)
+    if cls is None or cls.school_id != school_id or year_is_archive(session, cls.year_id):
+        return False
+    return cls.school_id in viewer.operator_schools or class_id in viewer.class_teacher_of
+
+
+def can_add_achievement(session: Session, viewer: Viewer, pupil_id: int) -> bool:
+    """Return whether the viewer may add a pupil's achievement: the operator, or the pupil's current class teacher."""
+    if can_manage_person(session, viewer, pupil_id):
+        return True
+    return any(
+        cls.id in viewer.class_teacher_of and not year_is_archive(session, cls.year_id)
+        for cls in _pupil_classes(session, pupil_id)
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms import PasswordField
 from wtforms import StringField
@@ -15,6 +14,7 @@ from wtforms.validators import EqualTo
 from wtforms.validators import Length
 from wtforms.validators import ValidationError
 
+from fedlab.forms import FlaskForm
 from shared import validators
 
 #: The diary's own password rule from the seed: 6 or more digits or Latin letters.

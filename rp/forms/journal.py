@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms import SelectField
 from wtforms import StringField
@@ -13,6 +12,8 @@ from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
+
+from fedlab.forms import FlaskForm
 
 MARK_CHOICES = [(5, "5"), (4, "4"), (3, "3"), (2, "2")]
 STATUS_CHOICES = [

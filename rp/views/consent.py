@@ -8,9 +8,10 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import SubmitField
 
+from fedlab.forms import FlaskForm
 from rp.auth_session import login_required
 from rp.auth_session import safe_next
 from rp.domain.consent import consent_state
@@ -26,8 +27,8 @@ bp = Blueprint("consent", __name__)
 class ConsentForm(FlaskForm):
     """Accept or refuse the current consent text."""
 
-    accept = SubmitField("Даю согласие")
-    refuse = SubmitField("Не даю согласие")
+    accept = SubmitField(_l("Даю согласие"))
+    refuse = SubmitField(_l("Не даю согласие"))
 
 
 @bp.route("/consent", methods=["GET", "POST"])

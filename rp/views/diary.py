@@ -33,10 +33,20 @@ from rp.views.diarykit import nav_context
 from rp.views.diarykit import require
 from rp.views.diarykit import today
 from rp.views.diarykit import viewer
+from shared.i18n import N_
 
 bp = Blueprint("diary", __name__)
 
-WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
+#: Day names; the templates translate them with ``_(name)``.
+WEEKDAYS = (
+    N_("Понедельник"),
+    N_("Вторник"),
+    N_("Среда"),
+    N_("Четверг"),
+    N_("Пятница"),
+    N_("Суббота"),
+    N_("Воскресенье"),
+)
 
 
 def _pupil(pupil_id: int) -> Person:

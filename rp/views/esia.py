@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Blueprint
@@ -137,6 +138,23 @@ def _client_config(region: Region) -> oidc.ClientConfig:
     )
 
 
+def _discover(region: Region, cfg: oidc.ClientConfig) -> dict[str, Any]:
+    """Return the region's discovery document, fetched at most once per ``DISCOVERY_CACHE_SECONDS``.
+
+    A per-process cache of a public document (keyed by issuer, so a changed region refetches): without it
+    every login fetched discovery twice (entry and callback), a third of the diary's calls to the provider.
+    """
+    ttl = float(current_app.config.get("DISCOVERY_CACHE_SECONDS", 300))
+    cache = current_app.extensions.setdefault("fedlab_discovery_cache", {})
+    now = time.monotonic()
+    cached = cache.get(region.issuer)
+    if ttl > 0 and cached is not None and cached[0] > now:
+        return cached[1]
+    metadata = oidc.discover(region.issuer, cfg.timeout)
+    cache[region.issuer] = (now + ttl, metadata)
+    return metadata
+
+
 def _fail(exc: OidcError, region: Region | None, subject: str | None = None):
     """Log a refused login, record it, and show its page."""
     log.warning("Gosuslugi login refused (region %s): %s: %s", region.name if region else "-", exc.code, exc.detail)
@@ -160,7 +178,7 @@ def entry(name: str):
     target = safe_next(request.args.get("returnUrl") or request.args.get("next"), diary_home())
     cfg = _client_config(region)
     try:
-        metadata = oidc.discover(region.issuer, cfg.timeout)
+        metadata = _discover(region, cfg)
     except OidcError as exc:
         return _fail(exc, region)
     auth = oidc.build_auth_request(cfg, metadata)
@@ -187,7 +205,7 @@ def callback():
     cfg = _client_config(region)
     subject = None
     try:
-        metadata = oidc.discover(region.issuer, cfg.timeout)
+        metadata = _discover(region, cfg)
         code = oidc.check_callback(request.args, pending["state"], region.issuer, metadata)
 
         def load_jwks(force: bool) -> dict[str, Any]:

@@ -188,7 +188,9 @@ def _fill_choices(lesson: Lesson, *forms) -> list:
         if hasattr(form, "pupil"):
             form.pupil.choices = pupil_choices
         if hasattr(form, "work_type"):
-            form.work_type.choices = [(w.id, f"{w.title} (вес {w.weight})") for w in works]
+            form.work_type.choices = [
+                (w.id, _("%(title)s (вес %(weight)s)", title=w.title, weight=w.weight)) for w in works
+            ]
         if hasattr(form, "code"):
             form.code.choices = [(0, _("Присутствовал"))] + [(c.id, f"{c.code} — {c.title}") for c in codes]
     return pupils

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from flask import abort
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -12,10 +11,11 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SubmitField
 
+from fedlab.forms import FlaskForm
+from fedlab.web import lab_guard
 from rp import trainer
 from rp.extensions import db
 
@@ -29,11 +29,8 @@ class TrainerForm(FlaskForm):
     disable = SubmitField(_l("Выключить режим подсказок"))
 
 
-@bp.before_request
-def lab_only() -> None:
-    """Answer 404 unless the lab mode is on."""
-    if not current_app.config.get("LAB_MODE"):
-        abort(404)
+#: Answer 404 unless the lab mode is on.
+bp.before_request(lab_guard)
 
 
 @bp.app_context_processor

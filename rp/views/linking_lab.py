@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import jsonify
 from flask import render_template
 from flask import request
 from sqlalchemy import select
 
+from fedlab.web import lab_guard
 from rp.extensions import db
 from rp.models.linking import LinkingRecord
 
 bp = Blueprint("linking_lab", __name__)
 
 
-@bp.before_request
-def lab_only():
-    """Answer 404 unless the lab mode is on."""
-    if not current_app.config.get("LAB_MODE"):
-        abort(404)
+#: Answer 404 unless the lab mode is on; the JSON API wants the lab token off loopback.
+bp.before_request(lab_guard)
 
 
 def _recent(limit: int) -> list[LinkingRecord]:

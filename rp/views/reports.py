@@ -8,6 +8,7 @@ from flask import Blueprint
 from flask import Response
 from flask import render_template
 from flask import request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from rp.domain import access
@@ -53,7 +54,7 @@ def sheet(class_id: int):
     if request.args.get("week"):
         start = week_start(parse_day(request.args.get("week"), today()))
         end = start + timedelta(days=6)
-        title = f"неделя {start:%d.%m}–{end:%d.%m.%Y}"
+        title = _("неделя %(start)s–%(end)s", start=start.strftime("%d.%m"), end=end.strftime("%d.%m.%Y"))
     else:
         period = next((p for p in periods if p.id == request.args.get("period", type=int)), None)
         period = period or period_on(db.session, cls.year_id, min(today(), cls.year.ends_on))

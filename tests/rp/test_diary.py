@@ -60,3 +60,13 @@ def test_mark_entered_by_teacher_appears_in_the_diary(rp_app, school):  # noqa: 
         assert db.session.scalar(select(Mark.id).order_by(Mark.id.desc())) == before + 1
     week = client_for(rp_app, "uchenik").get(f"/diary/pupil/{pupil}/week?d={day.isoformat()}").get_data(as_text=True)
     assert "Не решил задачу 3" in week
+
+
+def test_the_diary_nav_logs_out_with_a_csrf_protected_form(rp_app, school):  # noqa: F811
+    client = client_for(rp_app, "uchenik")
+    page = client.get("/diary", follow_redirects=True).get_data(as_text=True)
+    assert 'action="/logout"' in page and 'method="post"' in page
+    assert client.post("/logout").status_code == 400  # no CSRF token: refused
+    res = client.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert res.status_code == 302
+    assert client.get("/diary").headers["Location"].startswith("/login")

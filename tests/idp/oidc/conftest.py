@@ -69,7 +69,7 @@ class Flow:
             resp = self.client.get("/authorize?" + urlencode(base))
         else:
             resp = self.client.post("/authorize", data=base)
-        if resp.status_code == 200 and consent and "Предоставление прав доступа" in resp.get_data(as_text=True):
+        if resp.status_code == 200 and consent and 'name="allow"' in resp.get_data(as_text=True):  # any language
             html = resp.get_data(as_text=True)
             action = re.search(r'<form method="post" action="([^"]+)"', html).group(1).replace("&amp;", "&")
             token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)

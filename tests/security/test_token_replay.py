@@ -1,0 +1,49 @@
+"""Replay of OAuth credentials at the IdP: a refresh token works once; a code works once."""
+
+from __future__ import annotations
+
+from tests.idp.oidc.conftest import basic
+
+
+def refresh(flow, refresh_token: str):
+    return flow.client.post(
+        "/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token}, headers=basic()
+    )
+
+
+def test_refresh_token_replay_is_refused(flow):
+    first = flow.tokens(scope="openid offline_access")
+    rotated = refresh(flow, first["refresh_token"])
+    assert rotated.status_code == 200
+    replay = refresh(flow, first["refresh_token"])
+    assert replay.status_code == 400
+    assert replay.get_json()["error"] == "invalid_grant"
+    # The rotated-out pair's access token is dead too; the new one works.
+    old = flow.client.get("/userinfo", headers={"Authorization": "Bearer " + first["access_token"]})
+    assert old.status_code == 401
+    new = flow.client.get("/userinfo", headers={"Authorization": "Bearer " + rotated.get_json()["access_token"]})
+    assert new.status_code == 200
+
+
+def test_refresh_token_of_another_client_is_refused(flow):
+    from idp.domain.clients import create_client
+    from idp.extensions import db
+
+    with flow.app.app_context():
+        create_client(db.session, "other", "other-secret", ["https://other.example/cb"])
+        db.session.commit()
+    first = flow.tokens(scope="openid offline_access")
+    res = flow.client.post(
+        "/token",
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+        headers=basic("other", "other-secret"),
+    )
+    assert res.status_code == 400 and res.get_json()["error"] == "invalid_grant"
+    assert refresh(flow, first["refresh_token"]).status_code == 200
+
+
+def test_code_replay_is_refused(flow):
+    code, _ = flow.code()
+    assert flow.token(code).status_code == 200
+    replay = flow.token(code)
+    assert replay.status_code == 400 and replay.get_json()["error"] == "invalid_grant"

@@ -1,0 +1,172 @@
+"""The one lab guard of both apps (``fedlab.web.lab_guard``): lab mode, the lab token, and ProxyFix."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CHEAP_HASHING
+from tests.conftest import app_database_url
+from tests.conftest import dispose_engines
+from tests.conftest import reset_schema
+
+REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
+LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
+
+#: One JSON API route and one lab page of each blueprint that had a guard of its own.
+IDP_APIS = ["/api/lab/traces", "/api/lab/faults", "/api/lab/claims"]
+RP_APIS = ["/api/lab/linking", "/api/lab/state"]
+IDP_PAGES = ["/lab", "/lab/traces", "/lab/faults", "/lab/inbox.json", "/lab/presenter", "/lab/trainer"]
+RP_PAGES = ["/lab/linking", "/lab/scenarios", "/lab/trainer"]
+
+
+def make_app(kind: str, tmp_path, pg_databases, **config):
+    """Create an app of ``kind`` ("idp" or "rp") with extra configuration on a fresh database."""
+    if kind == "idp":
+        from idp import create_app
+
+        base = {"ISSUER": "http://idp.test"}
+    else:
+        from rp import create_app
+
+        base = {"BASE_URL": "http://rp.test"}
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": f"test-{kind}-secret",
+            "DATABASE_URL": app_database_url(pg_databases, kind, tmp_path),
+            **base,
+            **CHEAP_HASHING,
+            **config,
+        }
+    )
+    reset_schema(app)
+    return app
+
+
+@pytest.fixture
+def apps(tmp_path, pg_databases):
+    """A factory of apps with chosen settings; their engines are closed at the end."""
+    made = []
+
+    def factory(kind: str, **config):
+        app = make_app(kind, tmp_path, pg_databases, **config)
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        dispose_engines(app)
+
+
+@pytest.mark.parametrize("path", IDP_APIS)
+def test_idp_api_wants_the_token_off_loopback(idp_app, idp_client, path):
+    refused = idp_client.get(path, environ_base=REMOTE)
+    assert refused.status_code == 401
+    assert refused.get_json()["error"] == "lab_token_required"
+    wrong = idp_client.get(path, environ_base=REMOTE, headers={"X-Lab-Token": "nope"})
+    assert wrong.status_code == 401
+    right = idp_client.get(path, environ_base=REMOTE, headers={"X-Lab-Token": idp_app.config["LAB_TOKEN"]})
+    assert right.status_code == 200
+    assert idp_client.get(path, environ_base=LOOPBACK).status_code == 200
+
+
+@pytest.mark.parametrize("path", RP_APIS)
+def test_diary_api_wants_the_token_off_loopback(rp_app, rp_client, path):
+    refused = rp_client.get(path, environ_base=REMOTE)
+    assert refused.status_code == 401
+    assert refused.get_json()["error"] == "lab_token_required"
+    assert rp_client.get(path, environ_base=REMOTE, headers={"X-Lab-Token": "nope"}).status_code == 401
+    right = rp_client.get(path, environ_base=REMOTE, headers={"X-Lab-Token": rp_app.config["LAB_TOKEN"]})
+    assert right.status_code == 200
+    assert rp_client.get(path, environ_base=LOOPBACK).status_code == 200
+
+
+def test_ipv6_loopback_counts_as_loopback(idp_client):
+    assert idp_client.get("/api/lab/traces", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+    assert idp_client.get("/api/lab/traces", environ_base={"REMOTE_ADDR": "::ffff:127.0.0.1"}).status_code == 200
+
+
+def test_an_empty_configured_token_refuses_everyone_off_loopback(apps):
+    app = apps("idp", LAB_TOKEN="")
+    response = app.test_client().get("/api/lab/traces", environ_base=REMOTE, headers={"X-Lab-Token": ""})
+    assert response.status_code == 401
+
+
+def test_unknown_trace_and_linking_record_are_json_404(idp_client, rp_client):
+    missing = idp_client.get("/api/lab/traces/no-such-trace")
+    assert missing.status_code == 404
+    assert "error" in missing.get_json()
+    assert rp_client.get("/api/lab/linking/999").status_code == 404
+
+
+@pytest.mark.parametrize("path", IDP_PAGES)
+def test_idp_lab_pages_need_no_token_but_lab_mode(apps, path):
+    on = apps("idp").test_client()
+    assert on.get(path, environ_base=REMOTE).status_code == 200
+    off = apps("idp", LAB_MODE=False).test_client()
+    assert off.get(path, environ_base=LOOPBACK).status_code == 404
+
+
+@pytest.mark.parametrize("path", RP_PAGES)
+def test_diary_lab_pages_need_no_token_but_lab_mode(apps, path):
+    on = apps("rp").test_client()
+    assert on.get(path, environ_base=REMOTE).status_code == 200
+    off = apps("rp", LAB_MODE=False).test_client()
+    assert off.get(path, environ_base=LOOPBACK).status_code == 404
+
+
+def test_without_lab_mode_every_lab_api_is_404_even_with_the_token(apps):
+    idp = apps("idp", LAB_MODE=False)
+    rp = apps("rp", LAB_MODE=False)
+    for app, paths in ((idp, IDP_APIS), (rp, RP_APIS)):
+        client = app.test_client()
+        for path in paths:
+            response = client.get(path, headers={"X-Lab-Token": app.config["LAB_TOKEN"]})
+            assert response.status_code == 404, path
+            assert response.get_json()["error"] == "not_found"
+
+
+def test_operator_pages_are_404_without_lab_mode(apps):
+    assert apps("idp", LAB_MODE=False).test_client().get("/operator/login").status_code == 404
+
+
+# --- ProxyFix ------------------------------------------------------------------------------------
+
+FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "lab.example"}
+
+
+@pytest.mark.parametrize("kind,path", [("idp", "/api/lab/traces"), ("rp", "/api/lab/state")])
+def test_without_proxy_fix_forwarded_headers_are_ignored(apps, kind, path):
+    client = apps(kind).test_client()
+    response = client.get(path, environ_base=LOOPBACK, headers=FORWARDED)
+    assert response.status_code == 200  # the peer is loopback; X-Forwarded-For cannot change that
+    assert "Strict-Transport-Security" not in response.headers  # nor X-Forwarded-Proto make it https
+    spoofed = client.get(path, environ_base=REMOTE, headers={"X-Forwarded-For": "127.0.0.1"})
+    assert spoofed.status_code == 401
+
+
+@pytest.mark.parametrize("kind,path", [("idp", "/api/lab/traces"), ("rp", "/api/lab/state")])
+def test_with_proxy_fix_the_forwarded_client_address_counts(apps, kind, path):
+    app = apps(kind, PROXY_FIX_X_FOR=1)
+    client = app.test_client()
+    behind_proxy = client.get(path, environ_base=LOOPBACK, headers=FORWARDED)
+    assert behind_proxy.status_code == 401  # the real client is 203.0.113.7, not the proxy on loopback
+    with_token = client.get(path, environ_base=LOOPBACK, headers={**FORWARDED, "X-Lab-Token": app.config["LAB_TOKEN"]})
+    assert with_token.status_code == 200
+    assert "Strict-Transport-Security" in with_token.headers  # X-Forwarded-Proto: https is honoured
+    local = client.get(path, environ_base=LOOPBACK, headers={"X-Forwarded-For": "127.0.0.1"})
+    assert local.status_code == 200
+
+
+def test_proxy_fix_setting_comes_from_the_environment(monkeypatch):
+    from idp.config import build_config as idp_config
+    from rp.config import build_config as rp_config
+
+    monkeypatch.delenv("FEDLAB_IDP_PROXY_FIX_X_FOR", raising=False)
+    monkeypatch.delenv("FEDLAB_RP_PROXY_FIX_X_FOR", raising=False)
+    assert idp_config()["PROXY_FIX_X_FOR"] == 0
+    assert rp_config()["PROXY_FIX_X_FOR"] == 0
+    monkeypatch.setenv("FEDLAB_IDP_PROXY_FIX_X_FOR", "2")
+    monkeypatch.setenv("FEDLAB_RP_PROXY_FIX_X_FOR", "1")
+    assert idp_config()["PROXY_FIX_X_FOR"] == 2
+    assert rp_config()["PROXY_FIX_X_FOR"] == 1
