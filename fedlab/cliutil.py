@@ -7,6 +7,7 @@ import importlib
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import click
@@ -45,3 +46,36 @@ def fail(message: str, payload: dict | None = None, as_json: bool = False) -> No
 def emit(data: Any, as_json: bool, text: str) -> None:
     """Print ``data`` as JSON with ``--json``, else the human-readable ``text``."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else text)
+
+
+def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """Click callback: turn a ``YYYY-MM-DD`` option into a date (None stays None)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("expected YYYY-MM-DD") from None
+
+
+def trainer_command(
+    in_app: Callable[[Callable[..., Any]], Callable[..., Any]],
+    load: Callable[[], tuple[Any, Any]],
+    label: str,
+    doc: str,
+) -> click.Command:
+    """Build the ``trainer on|off|status`` command of one app (``load`` returns its trainer module and db)."""
+
+    @click.command("trainer", help=doc)
+    @click.argument("state", type=click.Choice(["on", "off", "status"]), default="status")
+    @click.option("--json", "as_json", is_flag=True)
+    @in_app
+    def command(state: str, as_json: bool) -> None:
+        trainer, db = load()
+        if state != "status":
+            trainer.set_enabled(db.session, state == "on")
+            db.session.commit()
+        enabled = trainer.is_enabled(db.session)
+        emit({"trainer": enabled}, as_json, f"{label} trainer mode: {'on' if enabled else 'off'}")
+
+    return command

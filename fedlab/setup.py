@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -59,21 +60,30 @@ def seed_rp_demo(session, idp_issuer: str) -> None:
     link_demo_people(session, idp_issuer)
 
 
+def _migrate_and_seed(
+    echo: Callable[[str], None], app, db, marker, seed: Callable[[Any], None], name: str, what: str
+) -> None:
+    """Upgrade ``app``'s schema; run ``seed`` and commit when no ``marker`` row exists yet."""
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        if db.session.scalar(select(marker).limit(1)) is None:
+            seed(db.session)
+            db.session.commit()
+            echo(f"{name}: {what} seeded")
+        else:
+            echo(f"{name}: database up to date (demo data already there)")
+
+
 def migrate_and_seed_idp(echo: Callable[[str], None], rp_base_url: str) -> None:
     """Bring the IdP's schema up to date and seed its demo data if it has none."""
     from idp import create_app
     from idp.extensions import db
     from idp.models import Account
 
-    app = create_app()
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-        if db.session.scalar(select(Account.id).limit(1)) is None:
-            seed_idp_demo(db.session, rp_base_url=rp_base_url)
-            db.session.commit()
-            echo("idp: demo data seeded")
-        else:
-            echo("idp: database up to date (demo data already there)")
+    def seed(session) -> None:
+        seed_idp_demo(session, rp_base_url=rp_base_url)
+
+    _migrate_and_seed(echo, create_app(), db, Account.id, seed, "idp", "demo data")
 
 
 def migrate_and_seed_rp(echo: Callable[[str], None], idp_issuer: str) -> None:
@@ -82,15 +92,10 @@ def migrate_and_seed_rp(echo: Callable[[str], None], idp_issuer: str) -> None:
     from rp.extensions import db
     from rp.models import Person
 
-    app = create_app()
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-        if db.session.scalar(select(Person.id).limit(1)) is None:
-            seed_rp_demo(db.session, idp_issuer=idp_issuer)
-            db.session.commit()
-            echo("rp: demo school seeded")
-        else:
-            echo("rp: database up to date (demo data already there)")
+    def seed(session) -> None:
+        seed_rp_demo(session, idp_issuer=idp_issuer)
+
+    _migrate_and_seed(echo, create_app(), db, Person.id, seed, "rp", "demo school")
 
 
 def setup_all(echo: Callable[[str], None] = print) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import click
@@ -11,6 +10,7 @@ from flask import current_app
 
 from fedlab.cliutil import fail
 from fedlab.cliutil import in_app_of
+from fedlab.cliutil import iso_date
 from idp.extensions import db
 
 
@@ -61,15 +61,6 @@ def account_group() -> None:
     """Accounts."""
 
 
-def _date(ctx, param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("expected YYYY-MM-DD") from None
-
-
 @account_group.command("create")
 @click.option("--last-name", required=True)
 @click.option("--first-name", required=True)
@@ -78,14 +69,14 @@ def _date(ctx, param, value: str | None) -> date | None:
 @click.option("--email")
 @click.option("--password", help="Must satisfy the password policy.")
 @click.option("--gender", type=click.Choice(["M", "F"]))
-@click.option("--birth-date", callback=_date, help="YYYY-MM-DD")
+@click.option("--birth-date", callback=iso_date, help="YYYY-MM-DD")
 @click.option("--birth-place")
 @click.option("--citizenship", help="ISO alpha-3, e.g. RUS")
 @click.option("--snils")
 @click.option("--inn")
 @click.option("--passport-series", "doc_series")
 @click.option("--passport-number", "doc_number")
-@click.option("--passport-issue-date", "doc_issue_date", callback=_date)
+@click.option("--passport-issue-date", "doc_issue_date", callback=iso_date)
 @click.option("--passport-issued-by", "doc_issued_by")
 @click.option("--passport-department-code", "doc_department_code")
 @click.option("--level", type=click.Choice(["simplified", "standard", "verified"]), default="simplified")

@@ -9,6 +9,7 @@ import click
 from fedlab.cliutil import emit
 from fedlab.cliutil import fail
 from fedlab.cliutil import in_app_of
+from fedlab.cliutil import trainer_command as make_trainer_command
 from idp.extensions import db
 
 in_app = in_app_of("idp:create_app")
@@ -136,19 +137,18 @@ def claims_clear(account_oid: str | None, client_id: str | None, name: str | Non
     emit({"cleared": removed}, as_json, f"cleared {removed} claim override(s)")
 
 
-@click.command("trainer")
-@click.argument("state", type=click.Choice(["on", "off", "status"]), default="status")
-@click.option("--json", "as_json", is_flag=True)
-@in_app
-def trainer_command(state: str, as_json: bool) -> None:
-    """Switch the guided (trainer) mode of the IdP's registration and login screens: on, off, status."""
+def _trainer_and_db():
     from idp import trainer
 
-    if state != "status":
-        trainer.set_enabled(db.session, state == "on")
-        db.session.commit()
-    enabled = trainer.is_enabled(db.session)
-    emit({"trainer": enabled}, as_json, f"idp trainer mode: {'on' if enabled else 'off'}")
+    return trainer, db
+
+
+trainer_command = make_trainer_command(
+    in_app,
+    _trainer_and_db,
+    "idp",
+    "Switch the guided (trainer) mode of the IdP's registration and login screens: on, off, status.",
+)
 
 
 def register(group: click.Group) -> None:

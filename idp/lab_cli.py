@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import click
@@ -11,6 +10,7 @@ from flask import current_app
 from fedlab.cliutil import emit
 from fedlab.cliutil import fail
 from fedlab.cliutil import in_app_of
+from fedlab.cliutil import iso_date
 from idp.extensions import db
 
 in_app = in_app_of("idp:create_app")
@@ -101,21 +101,12 @@ def registry_group() -> None:
     """The lab registry of citizens that the МВД and СФР checks compare against."""
 
 
-def _date(ctx, param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("expected YYYY-MM-DD") from None
-
-
 @registry_group.command("add")
 @click.option("--last-name", required=True)
 @click.option("--first-name", required=True)
 @click.option("--middle-name")
 @click.option("--gender", type=click.Choice(["M", "F"]), required=True)
-@click.option("--birth-date", callback=_date, required=True, help="YYYY-MM-DD")
+@click.option("--birth-date", callback=iso_date, required=True, help="YYYY-MM-DD")
 @click.option("--snils")
 @click.option("--passport-series")
 @click.option("--passport-number")

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 
 from fedlab.cliutil import in_app_of
+from fedlab.cliutil import trainer_command as make_trainer_command
 
 in_app = in_app_of("rp:create_app")
 
@@ -52,18 +53,17 @@ def _add_people_commands() -> None:
 _add_people_commands()
 
 
-@rp_cli.command("trainer")
-@click.argument("state", type=click.Choice(["on", "off", "status"]), default="status")
-@click.option("--json", "as_json", is_flag=True)
-@in_app
-def trainer_command(state: str, as_json: bool) -> None:
-    """Switch the diary's guided (trainer) mode of its login and linking pages: on, off, status."""
-    from fedlab.cliutil import emit
+def _trainer_and_db():
     from rp import trainer
     from rp.extensions import db
 
-    if state != "status":
-        trainer.set_enabled(db.session, state == "on")
-        db.session.commit()
-    enabled = trainer.is_enabled(db.session)
-    emit({"trainer": enabled}, as_json, f"rp trainer mode: {'on' if enabled else 'off'}")
+    return trainer, db
+
+
+trainer_command = make_trainer_command(
+    in_app,
+    _trainer_and_db,
+    "rp",
+    "Switch the diary's guided (trainer) mode of its login and linking pages: on, off, status.",
+)
+rp_cli.add_command(trainer_command)

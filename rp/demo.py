@@ -47,6 +47,14 @@ from shared.demo_people import DEMO_RP_PASSWORD
 from shared.validators import make_snils
 
 SEED = 32
+#: The demo school (also the school a scenario's people join when the diary has none).
+DEMO_SCHOOL = {
+    "name": "МБОУ «Средняя школа № 32» г. Архангельска",
+    "short_name": "МБОУ СШ № 32",
+    "region": "Архангельская область",
+    "city": "Архангельск",
+    "email": "school32arh@example.test",
+}
 PUPILS_PER_CLASS = 25
 #: Demo staff logins (password ``DEMO_RP_PASSWORD``).
 OPERATOR_LOGIN, TEACHER_LOGIN, CLASS_TEACHER_LOGIN, PUPIL_LOGIN = "operator", "uchitel", "klassruk", "uchenik"
@@ -198,13 +206,7 @@ def seed_school(session: Session, today: date, password_hash: str | None = None)
         password_hash = make_hasher().hash(DEMO_RP_PASSWORD)
     b = _Builder(session, today, password_hash)
     rng = b.rng
-    school = School(
-        name="МБОУ «Средняя школа № 32» г. Архангельска",
-        short_name="МБОУ СШ № 32",
-        region="Архангельская область",
-        city="Архангельск",
-        email="school32arh@example.test",
-    )
+    school = School(**DEMO_SCHOOL)
     session.add(school)
     start_year = today.year if today.month >= 8 else today.year - 1
     years = []

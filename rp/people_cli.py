@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask import current_app
 
 from fedlab.cliutil import emit
 from fedlab.cliutil import fail
@@ -17,10 +16,9 @@ CLI_ROLES = ("pupil", "parent", "teacher")
 
 
 def _today() -> date:
-    from shared.clock import real_now
+    from rp.views.diarykit import today
 
-    fixed = current_app.config.get("DIARY_TODAY")
-    return date.fromisoformat(fixed) if fixed else real_now().date()
+    return today()
 
 
 def _school_id(session, school_id: int | None, as_json: bool) -> int:
@@ -35,6 +33,17 @@ def _school_id(session, school_id: int | None, as_json: bool) -> int:
     if found is None:
         fail("no such school" if school_id is not None else "no school yet: run `fedlab setup`", as_json=as_json)
     return found
+
+
+def _user_or_fail(login: str, as_json: bool):
+    """Return the diary login ``login``, or stop the command saying there is none."""
+    from rp.domain.logins import find_user
+    from rp.extensions import db
+
+    user = find_user(db.session, login)
+    if user is None:
+        fail(f"no diary login {login!r}", as_json=as_json)
+    return user
 
 
 def _line(data: dict) -> str:
@@ -151,13 +160,10 @@ def people_create(
 @in_app
 def people_show(login, as_json) -> None:
     """Show a person by diary login: data, roles, classes, parents or children, and state identity links."""
-    from rp.domain.logins import find_user
     from rp.domain.people import person_as_dict
     from rp.extensions import db
 
-    user = find_user(db.session, login)
-    if user is None:
-        fail(f"no diary login {login!r}", as_json=as_json)
+    user = _user_or_fail(login, as_json)
     data = person_as_dict(db.session, user.person)
     lines = [
         _line(data),
@@ -183,13 +189,10 @@ def link_group() -> None:
 @in_app
 def link_remove(login, as_json) -> None:
     """Unlink a diary login from its Gosuslugi identity (recorded in the linking log)."""
-    from rp.domain.logins import find_user
     from rp.domain.people import unlink_by_operator
     from rp.extensions import db
 
-    user = find_user(db.session, login)
-    if user is None:
-        fail(f"no diary login {login!r}", as_json=as_json)
+    user = _user_or_fail(login, as_json)
     removed = [
         {"issuer": i.issuer, "subject": i.subject} for i in unlink_by_operator(db.session, user, "operator (CLI)")
     ]

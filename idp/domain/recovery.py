@@ -28,7 +28,6 @@ from idp.domain.registration import RegistrationError
 from idp.models.accounts import Account
 from idp.models.recovery import PendingRecovery
 from shared import validators as v
-from shared.passwords import password_problems
 
 #: A recovery left unfinished this long (lab clock) is forgotten; also the rate-limit window.
 RECOVERY_LIFETIME = timedelta(hours=1)
@@ -126,12 +125,7 @@ def start(session: Session, policy: CodePolicy, login: str) -> tuple[PendingReco
 
 def find_pending(session: Session, public_id: str | None) -> PendingRecovery | None:
     """Return the live pending recovery with this public id, or None."""
-    if not public_id:
-        return None
-    pending = session.scalar(select(PendingRecovery).where(PendingRecovery.public_id == public_id))
-    if pending is None or pending.created_at < labstate.now(session) - RECOVERY_LIFETIME:
-        return None
-    return pending
+    return reg.find_live(session, PendingRecovery, public_id, RECOVERY_LIFETIME)
 
 
 def resend(session: Session, policy: CodePolicy, pending: PendingRecovery) -> Outgoing | None:
@@ -164,14 +158,7 @@ def complete(
     account = session.get(Account, pending.account_id) if pending.account_id is not None else None
     if pending.confirmed_at is None or account is None:
         raise RegistrationError("not_confirmed")
-    errors: dict[str, list[str]] = {}
-    problems = password_problems(password or "")
-    if problems:
-        errors["password"] = problems
-    if (password or "") != (password_repeat or ""):
-        errors["password_repeat"] = ["password_mismatch"]
-    if errors:
-        raise AccountInvalid(errors)
+    reg.check_new_password(password, password_repeat)
     account.password_hash = hasher.hash(password)
     account.failed_logins = 0
     account.locked_until = None

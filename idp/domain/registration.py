@@ -179,14 +179,19 @@ def start(
     return pending, secret
 
 
-def find_pending(session: Session, public_id: str | None) -> PendingRegistration | None:
-    """Return the live pending registration with this public id, or None."""
+def find_live(session: Session, model: type, public_id: str | None, lifetime: timedelta):
+    """Return the pending ``model`` row with this public id, or None when missing or older than ``lifetime``."""
     if not public_id:
         return None
-    pending = session.scalar(select(PendingRegistration).where(PendingRegistration.public_id == public_id))
-    if pending is None or pending.created_at < labstate.now(session) - PENDING_LIFETIME:
+    pending = session.scalar(select(model).where(model.public_id == public_id))
+    if pending is None or pending.created_at < labstate.now(session) - lifetime:
         return None
     return pending
+
+
+def find_pending(session: Session, public_id: str | None) -> PendingRegistration | None:
+    """Return the live pending registration with this public id, or None."""
+    return find_live(session, PendingRegistration, public_id, PENDING_LIFETIME)
 
 
 def resend_wait_seconds(session: Session, policy: CodePolicy, pending: PendingRegistration) -> int:
@@ -270,6 +275,18 @@ def confirm_link(session: Session, policy: CodePolicy, token: str) -> PendingReg
     return pending
 
 
+def check_new_password(password: str, password_repeat: str) -> None:
+    """Raise :class:`AccountInvalid` with the password problems (``password``) and a mismatch (``password_repeat``)."""
+    errors: dict[str, list[str]] = {}
+    problems = password_problems(password or "")
+    if problems:
+        errors["password"] = problems
+    if (password or "") != (password_repeat or ""):
+        errors["password_repeat"] = ["password_mismatch"]
+    if errors:
+        raise AccountInvalid(errors)
+
+
 def complete(
     session: Session,
     hasher: PasswordHasher,
@@ -285,14 +302,7 @@ def complete(
     """
     if pending.confirmed_at is None:
         raise RegistrationError("not_confirmed")
-    errors: dict[str, list[str]] = {}
-    problems = password_problems(password or "")
-    if problems:
-        errors["password"] = problems
-    if (password or "") != (password_repeat or ""):
-        errors["password_repeat"] = ["password_mismatch"]
-    if errors:
-        raise AccountInvalid(errors)
+    check_new_password(password, password_repeat)
     try:
         account = create_account(
             session,

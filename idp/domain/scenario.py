@@ -10,8 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from idp.domain import labstate
@@ -25,6 +23,7 @@ from idp.models.verification import CheckStatus
 from idp.models.verification import VerificationCheck
 from shared.demo_people import DEMO_IDP_PASSWORD
 from shared.demo_people import DEMO_PEOPLE
+from shared.lab_wipe import wipe_tables
 from shared.scenarios import ResetOptions
 from shared.scenarios import Scenario
 
@@ -43,15 +42,7 @@ def wipe(session: Session, options: ResetOptions) -> dict[str, int]:
 
     Signing keys and clients stay unless ``options`` says otherwise. Returns rows deleted per table.
     """
-    kept = {table for option, table in KEPT_TABLES.items() if getattr(options, option)}
-    existing = set(inspect(session.connection()).get_table_names())  # a model may still await its migration
-    deleted: dict[str, int] = {}
-    for table in reversed(Account.metadata.sorted_tables):
-        if table.name in kept or table.name not in existing:
-            continue
-        deleted[table.name] = session.execute(delete(table)).rowcount or 0
-    session.flush()
-    return deleted
+    return wipe_tables(session, Account.metadata, options, KEPT_TABLES)
 
 
 def seed_demo_accounts(session: Session, hasher: PasswordHasher, today: date) -> list[Account]:

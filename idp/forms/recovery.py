@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import InputRequired
@@ -11,6 +10,9 @@ from wtforms.validators import Length
 
 from fedlab.forms import FlaskForm
 from idp.forms.registration import REQUIRED
+from idp.forms.registration import CodeForm
+from idp.forms.registration import ResendForm
+from idp.forms.registration import password_field
 
 
 class RecoveryForm(FlaskForm):
@@ -24,22 +26,14 @@ class RecoveryForm(FlaskForm):
     submit = SubmitField(_l("Получить код"))
 
 
-class RecoveryCodeForm(FlaskForm):
-    """Step 2: the code that was sent."""
-
-    code = StringField(_l("Код подтверждения"), validators=[InputRequired(REQUIRED), Length(max=16)])
-    submit = SubmitField(_l("Продолжить"))
-
-
-class RecoveryResendForm(FlaskForm):
-    """Ask for a new code (only the CSRF token)."""
-
-    submit = SubmitField(_l("Отправить код ещё раз"))
+#: Step 2 (the code that was sent) and "send again" are the registration's forms.
+RecoveryCodeForm = CodeForm
+RecoveryResendForm = ResendForm
 
 
 class NewPasswordForm(FlaskForm):
     """Step 3: the new password, typed twice."""
 
-    password = PasswordField(_l("Новый пароль"), validators=[InputRequired(REQUIRED), Length(max=128)])
-    password_repeat = PasswordField(_l("Повторите пароль"), validators=[InputRequired(REQUIRED), Length(max=128)])
+    password = password_field(_l("Новый пароль"))
+    password_repeat = password_field(_l("Повторите пароль"))
     submit = SubmitField(_l("Сохранить пароль"))

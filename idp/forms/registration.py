@@ -54,11 +54,16 @@ class ResendForm(FlaskForm):
     submit = SubmitField(_l("Отправить код ещё раз"))
 
 
+def password_field(label) -> PasswordField:
+    """Return a required password field of at most 128 characters (the new password or its repeat)."""
+    return PasswordField(label, validators=[InputRequired(REQUIRED), Length(max=128)])
+
+
 class PasswordForm(FlaskForm):
     """Step 3: the password, typed twice."""
 
-    password = PasswordField(_l("Пароль"), validators=[InputRequired(REQUIRED), Length(max=128)])
-    password_repeat = PasswordField(_l("Повторите пароль"), validators=[InputRequired(REQUIRED), Length(max=128)])
+    password = password_field(_l("Пароль"))
+    password_repeat = password_field(_l("Повторите пароль"))
     submit = SubmitField(_l("Сохранить пароль"))
 
 

@@ -20,7 +20,6 @@ from flask_babel import lazy_gettext as _l
 from fedlab.web import password_hasher
 from idp.domain import inbox
 from idp.domain import recovery as rec
-from idp.domain import registration as reg
 from idp.domain.accounts import AccountInvalid
 from idp.extensions import db
 from idp.forms.recovery import NewPasswordForm
@@ -28,22 +27,23 @@ from idp.forms.recovery import RecoveryCodeForm
 from idp.forms.recovery import RecoveryForm
 from idp.forms.recovery import RecoveryResendForm
 from idp.forms.registration import attach_errors
-from idp.messages import ALLOWED_SYMBOLS_TEXT
-from idp.messages import PASSWORD_RULES_HINT
+from idp.views.code_steps import CODE_ERRORS
+from idp.views.code_steps import code_error_message
+from idp.views.code_steps import code_minutes
+from idp.views.code_steps import code_policy
+from idp.views.code_steps import flash_resend_refused
+from idp.views.code_steps import password_page
+from idp.views.code_steps import pending_or_restart
+from idp.views.code_steps import resend_state
 
 bp = Blueprint("recovery", __name__, url_prefix="/recovery")
-
-
-def _policy() -> reg.CodePolicy:
-    return reg.code_policy(current_app.config)
 
 
 #: Session key holding the pending recovery's public id.
 SESSION_KEY = "recovery_id"
 
 ERRORS = {
-    "code_dead": _l("Код введён неверно слишком много раз и больше не действует. Запросите новый код."),
-    "code_expired": _l("Срок действия кода истёк. Запросите новый код."),
+    **CODE_ERRORS,
     "too_many_sends": _l("Код отправлялся слишком много раз. Начните восстановление заново позже."),
     "too_many_requests": _l("Слишком много запросов на восстановление доступа с этими данными. Попробуйте через час."),
     "not_confirmed": _l("Сначала введите код подтверждения."),
@@ -55,7 +55,7 @@ def _send(outgoing: rec.Outgoing | None) -> None:
     """Put the code in the lab inbox (and SMTP for e-mail); nothing when there is nothing to send."""
     if outgoing is None:
         return
-    minutes = max(1, int(current_app.config["CODE_TTL_SECONDS"]) // 60)
+    minutes = code_minutes()
     if outgoing.channel == "sms":
         body = _(
             "Госуслуги: код для восстановления доступа %(code)s. Действует %(minutes)s мин. Никому не сообщайте код.",
@@ -83,11 +83,7 @@ def _send(outgoing: rec.Outgoing | None) -> None:
 
 def _pending_or_restart():
     """Return the pending recovery of this browser, or None after flashing "start again"."""
-    pending = rec.find_pending(db.session, session.get(SESSION_KEY))
-    if pending is None:
-        session.pop(SESSION_KEY, None)
-        flash(ERRORS["restart"], "error")
-    return pending
+    return pending_or_restart(rec.find_pending, SESSION_KEY, ERRORS["restart"])
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -96,7 +92,7 @@ def start():
     form = RecoveryForm()
     if form.validate_on_submit():
         try:
-            pending, outgoing = rec.start(db.session, _policy(), form.login.data)
+            pending, outgoing = rec.start(db.session, code_policy(), form.login.data)
         except AccountInvalid as exc:
             db.session.rollback()
             attach_errors(form, exc.errors)
@@ -112,15 +108,8 @@ def start():
 
 
 def _confirm_page(pending, form: RecoveryCodeForm, error: str | None = None):
-    policy = _policy()
     return render_template(
-        "recovery/confirm.html",
-        form=form,
-        resend_form=RecoveryResendForm(),
-        error=error,
-        can_resend=reg.can_resend(db.session, policy, pending),
-        wait_seconds=reg.resend_wait_seconds(db.session, policy, pending),
-        sends_left=max(0, policy.max_sends - pending.sends),
+        "recovery/confirm.html", form=form, resend_form=RecoveryResendForm(), error=error, **resend_state(pending)
     )
 
 
@@ -135,15 +124,11 @@ def confirm():
     form = RecoveryCodeForm()
     if form.validate_on_submit():
         try:
-            rec.check_code(db.session, _policy(), pending, form.code.data)
+            rec.check_code(db.session, code_policy(), pending, form.code.data)
         except rec.RecoveryError as exc:
             db.session.commit()  # the wrong attempt counts
-            if exc.code == "code_wrong":
-                message = _("Неверный код. Осталось попыток: %(remaining)s.", remaining=exc.remaining)
-            else:
-                message = str(ERRORS[exc.code])
             form.code.data = ""
-            return _confirm_page(pending, form, error=message)
+            return _confirm_page(pending, form, error=code_error_message(exc, ERRORS))
         db.session.commit()
         return redirect(url_for("recovery.password"))
     return _confirm_page(pending, form)
@@ -158,13 +143,10 @@ def resend():
     form = RecoveryResendForm()
     if form.validate_on_submit():
         try:
-            outgoing = rec.resend(db.session, _policy(), pending)
+            outgoing = rec.resend(db.session, code_policy(), pending)
         except rec.RecoveryError as exc:
             db.session.rollback()
-            if exc.code == "resend_too_soon":
-                flash(_("Новый код можно запросить через %(seconds)s с.", seconds=exc.wait_seconds), "error")
-            else:
-                flash(ERRORS[exc.code], "error")
+            flash_resend_refused(exc, ERRORS)
         else:
             _send(outgoing)
             db.session.commit()
@@ -198,9 +180,4 @@ def password():
             session.pop(SESSION_KEY, None)
             flash(_("Пароль изменён. Войдите с новым паролем."), "success")
             return redirect(url_for("auth.login"))
-    return render_template(
-        "recovery/password.html",
-        form=form,
-        rules_hint=PASSWORD_RULES_HINT,
-        allowed_symbols=ALLOWED_SYMBOLS_TEXT,
-    )
+    return password_page("recovery/password.html", form)

@@ -29,9 +29,15 @@ from idp.forms.registration import PasswordForm
 from idp.forms.registration import RegistrationForm
 from idp.forms.registration import ResendForm
 from idp.forms.registration import attach_errors
-from idp.messages import ALLOWED_SYMBOLS_TEXT
-from idp.messages import PASSWORD_RULES_HINT
 from idp.messages import TAKEN_MESSAGES
+from idp.views.code_steps import CODE_ERRORS
+from idp.views.code_steps import code_error_message
+from idp.views.code_steps import code_minutes
+from idp.views.code_steps import code_policy
+from idp.views.code_steps import flash_resend_refused
+from idp.views.code_steps import password_page
+from idp.views.code_steps import pending_or_restart
+from idp.views.code_steps import resend_state
 from shared.validators import format_phone
 
 bp = Blueprint("registration", __name__, url_prefix="/registration")
@@ -40,8 +46,7 @@ bp = Blueprint("registration", __name__, url_prefix="/registration")
 SESSION_KEY = "registration_id"
 
 ERRORS = {
-    "code_dead": _l("Код введён неверно слишком много раз и больше не действует. Запросите новый код."),
-    "code_expired": _l("Срок действия кода истёк. Запросите новый код."),
+    **CODE_ERRORS,
     "link_invalid": _l("Ссылка недействительна: возможно, уже отправлена новая. Начните регистрацию заново."),
     "too_many_sends": _l("Код отправлялся слишком много раз. Начните регистрацию заново позже."),
     "recipient_busy": _l(
@@ -52,20 +57,9 @@ ERRORS = {
 }
 
 
-def _policy() -> reg.CodePolicy:
-    cfg = current_app.config
-    return reg.CodePolicy(
-        secret_key=cfg["SECRET_KEY"],
-        ttl_seconds=int(cfg["CODE_TTL_SECONDS"]),
-        max_attempts=int(cfg["CODE_MAX_ATTEMPTS"]),
-        resend_interval_seconds=int(cfg["CODE_RESEND_INTERVAL_SECONDS"]),
-        max_sends=int(cfg["CODE_MAX_SENDS"]),
-    )
-
-
 def _send(pending, secret: str) -> None:
     """Store the SMS with the code, or the e-mail with the link, in the lab inbox (and SMTP)."""
-    minutes = max(1, int(current_app.config["CODE_TTL_SECONDS"]) // 60)
+    minutes = code_minutes()
     if pending.channel == "sms":
         body = _(
             "Госуслуги: код подтверждения %(code)s. Действует %(minutes)s мин. Никому не сообщайте код.",
@@ -96,11 +90,7 @@ def _send(pending, secret: str) -> None:
 
 def _pending_or_restart():
     """Return the pending registration of this browser, or None after flashing "start again"."""
-    pending = reg.find_pending(db.session, session.get(SESSION_KEY))
-    if pending is None:
-        session.pop(SESSION_KEY, None)
-        flash(ERRORS["restart"], "error")
-    return pending
+    return pending_or_restart(reg.find_pending, SESSION_KEY, ERRORS["restart"])
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -111,7 +101,7 @@ def start():
         try:
             pending, secret = reg.start(
                 db.session,
-                _policy(),
+                code_policy(),
                 last_name=form.last_name.data,
                 first_name=form.first_name.data,
                 phone=form.phone.data,
@@ -136,7 +126,6 @@ def start():
 
 
 def _confirm_page(pending, form: CodeForm, error: str | None = None, status: int = 200):
-    policy = _policy()
     return (
         render_template(
             "registration/confirm.html",
@@ -145,9 +134,7 @@ def _confirm_page(pending, form: CodeForm, error: str | None = None, status: int
             resend_form=ResendForm(),
             error=error,
             phone=format_phone(pending.phone),
-            can_resend=reg.can_resend(db.session, policy, pending),
-            wait_seconds=reg.resend_wait_seconds(db.session, policy, pending),
-            sends_left=max(0, policy.max_sends - pending.sends),
+            **resend_state(pending),
         ),
         status,
     )
@@ -164,18 +151,11 @@ def confirm():
     form = CodeForm()
     if pending.channel == "sms" and form.validate_on_submit():
         try:
-            reg.check_code(db.session, _policy(), pending, form.code.data)
+            reg.check_code(db.session, code_policy(), pending, form.code.data)
         except reg.RegistrationError as exc:
             db.session.commit()  # the wrong attempt counts
-            if exc.code == "code_wrong":
-                message = _(
-                    "Неверный код. Осталось попыток: %(remaining)s.",
-                    remaining=exc.remaining,
-                )
-            else:
-                message = str(ERRORS[exc.code])
             form.code.data = ""
-            return _confirm_page(pending, form, error=message)
+            return _confirm_page(pending, form, error=code_error_message(exc, ERRORS))
         db.session.commit()
         return redirect(url_for("registration.password"))
     return _confirm_page(pending, form)
@@ -190,15 +170,9 @@ def resend():
     form = ResendForm()
     if form.validate_on_submit():
         try:
-            secret = reg.resend(db.session, _policy(), pending)
+            secret = reg.resend(db.session, code_policy(), pending)
         except reg.RegistrationError as exc:
-            if exc.code == "resend_too_soon":
-                flash(
-                    _("Новый код можно запросить через %(seconds)s с.", seconds=exc.wait_seconds),
-                    "error",
-                )
-            else:
-                flash(ERRORS[exc.code], "error")
+            flash_resend_refused(exc, ERRORS)
         else:
             _send(pending, secret)
             db.session.commit()
@@ -213,7 +187,7 @@ def resend():
 def link(token: str):
     """The link from the e-mail: confirms the address and continues to the password in this browser."""
     try:
-        pending = reg.confirm_link(db.session, _policy(), token)
+        pending = reg.confirm_link(db.session, code_policy(), token)
     except reg.RegistrationError as exc:
         db.session.rollback()
         return render_template("registration/link_error.html", message=ERRORS[exc.code]), 400
@@ -249,12 +223,7 @@ def password():
             db.session.commit()
             login_account(account)
             return redirect(url_for("registration.done"))
-    return render_template(
-        "registration/password.html",
-        form=form,
-        rules_hint=PASSWORD_RULES_HINT,
-        allowed_symbols=ALLOWED_SYMBOLS_TEXT,
-    )
+    return password_page("registration/password.html", form)
 
 
 @bp.get("/done")

@@ -299,6 +299,17 @@ def _apply(person: Person, data: PersonData) -> None:
         setattr(person, field, value)
 
 
+def _check_login(session: Session, login: str | None, user: User | None, password_hash: str | None) -> None:
+    """Refuse an unusable ``login`` (other than ``user``'s own), or a new login without a password."""
+    if not login:
+        return
+    problem = login_problem(session, login, user.id if user else None)
+    if problem:
+        raise PeopleError({"login": problem})
+    if user is None and not password_hash:
+        raise PeopleError({"password": "password_required"})
+
+
 def create_person(
     session: Session,
     school_id: int,
@@ -310,12 +321,7 @@ def create_person(
     password_hash: str | None = None,
 ) -> Person:
     """Create a person with roles in the school (and a diary login when ``login`` is given); flush, no commit."""
-    if login:
-        problem = login_problem(session, login)
-        if problem:
-            raise PeopleError({"login": problem})
-        if not password_hash:
-            raise PeopleError({"password": "password_required"})
+    _check_login(session, login, None, password_hash)
     person = Person()
     _apply(person, data)
     session.add(person)
@@ -340,12 +346,7 @@ def update_person(
 ) -> Person:
     """Change a person's data, roles and login; a new ``password_hash`` replaces the password; flush, no commit."""
     user = person.user
-    if login:
-        problem = login_problem(session, login, user.id if user else None)
-        if problem:
-            raise PeopleError({"login": problem})
-        if user is None and not password_hash:
-            raise PeopleError({"password": "password_required"})
+    _check_login(session, login, user, password_hash)
     set_roles(session, person, school_id, roles, class_id)
     _apply(person, data)
     if login:

@@ -10,8 +10,6 @@ from datetime import date
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete
-from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +23,7 @@ from rp.models.people import User
 from rp.models.regions import Region
 from rp.models.school import PersonRole
 from rp.models.school import School
+from shared.lab_wipe import wipe_tables
 from shared.scenarios import ResetOptions
 from shared.scenarios import Scenario
 
@@ -52,15 +51,7 @@ def wipe(session: Session, options: ResetOptions) -> dict[str, int]:
 
     Regions (with their provider settings) stay unless ``options.keep_regions`` is false.
     """
-    kept = {table for option, table in KEPT_TABLES.items() if getattr(options, option)}
-    existing = set(inspect(session.connection()).get_table_names())  # a model may still await its migration
-    deleted: dict[str, int] = {}
-    for table in reversed(Person.metadata.sorted_tables):
-        if table.name in kept or table.name not in existing:
-            continue
-        deleted[table.name] = session.execute(delete(table)).rowcount or 0
-    session.flush()
-    return deleted
+    return wipe_tables(session, Person.metadata, options, KEPT_TABLES)
 
 
 def ensure_demo_region(session: Session, provider: ProviderDefaults, name: str = DEMO_REGION[0]) -> Region:
@@ -99,13 +90,9 @@ def seed_demo(session: Session, today: date, provider: ProviderDefaults, passwor
 def _scenario_school(session: Session) -> School:
     school = session.scalar(select(School).order_by(School.id).limit(1))
     if school is None:
-        school = School(
-            name="МБОУ «Средняя школа № 32» г. Архангельска",
-            short_name="МБОУ СШ № 32",
-            region="Архангельская область",
-            city="Архангельск",
-            email="school32arh@example.test",
-        )
+        from rp.demo import DEMO_SCHOOL
+
+        school = School(**DEMO_SCHOOL)
         session.add(school)
         session.flush()
     return school

@@ -3,37 +3,26 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from idp.domain import labstate
 from idp.domain.accounts import create_account
 from idp.extensions import db
 from idp.models.lab import Message
 from idp.models.recovery import PendingRecovery
 from shared.passwords import make_hasher
 from shared.validators import make_snils
+from tests.idp.code_flow_helpers import CodeSteps
+from tests.idp.code_flow_helpers import advance
+from tests.idp.code_flow_helpers import csrf
+from tests.idp.code_flow_helpers import post_form
 
 PHONE = "+79123456789"
 EMAIL = "ivan@example.ru"
 SNILS = make_snils("112233445")
 OLD_PASSWORD = "Qwerty+123"
 NEW_PASSWORD = "Nov0e-Parol!"
-
-
-def csrf(html: str) -> str:
-    """Read the CSRF token out of a rendered form, as a browser would submit it."""
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
-
-
-def post_form(client, path: str, data: dict, form_page: str | None = None):
-    """GET the form page for its CSRF token, then POST ``data`` to ``path``."""
-    page = client.get(form_page or path)
-    return client.post(path, data={"csrf_token": csrf(page.get_data(as_text=True)), **data})
 
 
 def make_account(app, **fields) -> None:
@@ -58,32 +47,18 @@ def last_code(app) -> str:
     return re.search(r"\b(\d{6})\b", messages(app)[-1][2]).group(1)
 
 
+STEPS = CodeSteps("/recovery")
+enter_code = STEPS.enter_code
+set_password = STEPS.set_password
+resend = STEPS.resend
+
+
 def start(client, login: str):
     return post_form(client, "/recovery", {"login": login})
 
 
-def enter_code(client, code: str):
-    return post_form(client, "/recovery/confirm", {"code": code})
-
-
-def set_password(client, password: str, repeat: str | None = None):
-    return post_form(
-        client, "/recovery/password", {"password": password, "password_repeat": password if repeat is None else repeat}
-    )
-
-
-def resend(client):
-    return post_form(client, "/recovery/resend", {}, form_page="/recovery/confirm")
-
-
 def log_in(client, login: str, password: str):
     return post_form(client, "/login", {"login": login, "password": password})
-
-
-def advance(app, seconds: int) -> None:
-    with app.app_context():
-        labstate.advance_clock(db.session, timedelta(seconds=seconds))
-        db.session.commit()
 
 
 def without_tokens(html: str) -> str:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from idp.domain import labstate
 from idp.domain.accounts import AccountTaken
 from idp.domain.accounts import create_account
 from idp.extensions import db
@@ -19,23 +17,13 @@ from idp.models.lab import Message
 from idp.models.registration import PendingRegistration
 from shared.passwords import make_hasher
 from shared.validators import make_snils
+from tests.idp.code_flow_helpers import CodeSteps
+from tests.idp.code_flow_helpers import advance
+from tests.idp.code_flow_helpers import post_form
 
 PHONE = "+79123456789"
 EMAIL = "ivan@example.ru"
 GOOD_PASSWORD = "Qwerty+123"
-
-
-def csrf(html: str) -> str:
-    """Read the CSRF token out of a rendered form, as a browser would submit it."""
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
-
-
-def post_form(client, path: str, data: dict, form_page: str | None = None):
-    """GET the form page for its CSRF token, then POST ``data`` to ``path``."""
-    page = client.get(form_page or path)
-    return client.post(path, data={"csrf_token": csrf(page.get_data(as_text=True)), **data})
 
 
 def start(client, channel: str = "sms", **overrides):
@@ -63,30 +51,10 @@ def last_code(app, phone: str = PHONE) -> str:
     return re.search(r"\b(\d{6})\b", inbox(app, phone)[-1].body).group(1)
 
 
-def enter_code(client, code: str):
-    """Submit the code on the "Код подтверждения" screen."""
-    return post_form(client, "/registration/confirm", {"code": code})
-
-
-def set_password(client, password: str, repeat: str | None = None):
-    """Submit the password screen."""
-    return post_form(
-        client,
-        "/registration/password",
-        {"password": password, "password_repeat": password if repeat is None else repeat},
-    )
-
-
-def resend(client):
-    """Press "Отправить код ещё раз"."""
-    return post_form(client, "/registration/resend", {}, form_page="/registration/confirm")
-
-
-def advance(app, seconds: int) -> None:
-    """Move the lab clock forward."""
-    with app.app_context():
-        labstate.advance_clock(db.session, timedelta(seconds=seconds))
-        db.session.commit()
+STEPS = CodeSteps("/registration")
+enter_code = STEPS.enter_code
+set_password = STEPS.set_password
+resend = STEPS.resend
 
 
 def accounts_with_phone(app, phone: str = PHONE) -> int:

@@ -1,0 +1,65 @@
+"""Login sessions both apps keep the same way: a fresh session per login, the logged-in row, safe redirects.
+
+Each app's ``auth_session`` module names its own session keys and model and calls these helpers.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import g
+from flask import redirect
+from flask import request
+from flask import session
+from flask import url_for
+from flask_sqlalchemy import SQLAlchemy
+
+
+def reset_session() -> None:
+    """Clear the session, keeping only the language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def start_session(id_key: str, id_value: Any, method_key: str, method: str) -> None:
+    """Start a fresh permanent session holding ``id_key``, the auth time and ``method_key`` (no fixation)."""
+    reset_session()
+    session[id_key] = id_value
+    session["auth_time"] = int(time.time())
+    session[method_key] = method
+    session.permanent = True
+
+
+def logged_in(db: SQLAlchemy, model: type, id_key: str, cache_key: str) -> Any:
+    """Return the ``model`` row whose id the session holds under ``id_key`` (or None), cached on ``g``."""
+    if cache_key not in g:
+        row_id = session.get(id_key)
+        setattr(g, cache_key, db.session.get(model, row_id) if row_id else None)
+    return getattr(g, cache_key)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Return ``target`` only if it is a local path on this site; otherwise ``default``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    # Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"): refuse any control or space.
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in target):
+        return default
+    return target
+
+
+def require_login(current: Callable[[], Any], view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap ``view`` so that when ``current()`` is None the visitor goes to the login page and comes back."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
