@@ -32,11 +32,12 @@ main.add_command(reset_command)
 
 
 @main.command("setup")
-def setup() -> None:
+@click.option("--only", type=click.Choice(["idp", "rp"]), default=None, help="One app's database (a container's).")
+def setup(only: str | None) -> None:
     """Create or migrate both databases and seed the demo data once."""
     from fedlab.setup import setup_all
 
-    setup_all(echo=click.echo)
+    setup_all(echo=click.echo, only=only)
 
 
 @main.command("serve")

@@ -49,16 +49,28 @@ def reset_response(
         options = reset_options(json_body(), source="request")
     except ScenarioError as exc:
         return json_error(400, "invalid_request", str(exc))
+    return jsonify(reset_app(session, wipe, seed_demo, options))
+
+
+def reset_app(
+    session: Session,
+    wipe: Callable[[Session, ResetOptions], dict[str, int]],
+    seed_demo: Callable[[], dict],
+    options: ResetOptions,
+) -> dict[str, Any]:
+    """Wipe the app as ``options`` say and re-seed the demo when asked, in one committed transaction.
+
+    Returns ``{"reset": true, "demo", "deleted", "seeded"}`` (the reset API's answer); the lab pages'
+    reset buttons call this too.
+    """
     try:
         deleted = wipe(session, options)
-        seeded = {}
-        if options.demo:
-            seeded = seed_demo()
+        seeded = seed_demo() if options.demo else {}
         session.commit()
     except Exception:
         session.rollback()
         raise
-    return jsonify(reset=True, demo=options.demo, deleted=deleted, seeded=seeded)
+    return {"reset": True, "demo": options.demo, "deleted": deleted, "seeded": seeded}
 
 
 def scenario_response(

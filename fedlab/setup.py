@@ -98,8 +98,8 @@ def migrate_and_seed_rp(echo: Callable[[str], None], idp_issuer: str) -> None:
     _migrate_and_seed(echo, create_app(), db, Person.id, seed, "rp", "demo school")
 
 
-def setup_all(echo: Callable[[str], None] = print) -> None:
-    """Migrate both databases and seed each one that is empty."""
+def setup_all(echo: Callable[[str], None] = print, only: str | None = None) -> None:
+    """Migrate both databases (or ``only`` "idp" or "rp", as a container does) and seed each one that is empty."""
     from idp.config import build_config as idp_config
     from rp.config import build_config as rp_config
 
@@ -111,8 +111,10 @@ def setup_all(echo: Callable[[str], None] = print) -> None:
 
         Path(idp_settings_dir.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         Path(rp_settings["DATABASE_URL"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    migrate_and_seed_idp(echo, rp_base_url=rp_settings["BASE_URL"])
-    migrate_and_seed_rp(echo, idp_issuer=idp_settings["ISSUER"])
+    if only in (None, "idp"):
+        migrate_and_seed_idp(echo, rp_base_url=rp_settings["BASE_URL"])
+    if only in (None, "rp"):
+        migrate_and_seed_rp(echo, idp_issuer=idp_settings["ISSUER"])
 
 
 def demo_logins() -> list[str]:

@@ -168,7 +168,7 @@ def setup_sqlite(app: Flask, db: SQLAlchemy) -> None:
 
 
 def setup_security_headers(app: Flask, same_origin_framing: bool = False) -> None:
-    """Send conservative security headers; pages with secrets are never cached.
+    """Send conservative security headers; pages and API answers are never cached (``no-store``).
 
     No page may be framed, except by a page of the same origin when ``same_origin_framing``
     (the IdP's lab presenter page frames the IdP's own screens).
@@ -187,6 +187,11 @@ def setup_security_headers(app: Flask, same_origin_framing: bool = False) -> Non
         response.headers.setdefault("X-Frame-Options", frame_options)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # Pages and API answers may carry personal data or tokens: no cache keeps them, unless a view chose
+        # its own policy (discovery, JWKS); static files keep Flask's caching.
+        if not (request.endpoint or "").endswith("static") and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Pragma", "no-cache")
         return response
 
 

@@ -9,8 +9,11 @@ from typing import Any
 from shared.config import DEV_SECRET_MARKER
 from shared.config import load_settings
 from shared.config import refuse_default_secrets
+from shared.config import resolve_cookie_secure
 
 PREFIX = "FEDLAB_IDP_"
+#: Settings production refuses to run with at their development defaults.
+SECRETS = ["SECRET_KEY", "LAB_TOKEN", "OPERATOR_PASSWORD"]
 INSTANCE_DIR = Path(os.environ.get("FEDLAB_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
 
 
@@ -26,8 +29,12 @@ def defaults() -> dict[str, Any]:
         "SESSION_COOKIE_NAME": "fedlab_idp_session",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        #: "auto": Secure cookies in production or when the public URL is https; or true/false.
+        "SESSION_COOKIE_SECURE": "auto",
         "LAB_MODE": True,
         "LAB_TOKEN": DEV_SECRET_MARKER + "lab-token",
+        #: The diary's base URL, for the lab page's "reset the demo" button (its POST /api/lab/reset).
+        "LAB_RP_URL": f"http://127.0.0.1:{int(os.environ.get('FEDLAB_RP_PORT', '5002'))}",
         #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (werkzeug ProxyFix);
         #: 0 = none: the headers are ignored and ``request.remote_addr`` (loopback check of the lab API) is the peer's.
         "PROXY_FIX_X_FOR": 0,
@@ -63,6 +70,7 @@ def defaults() -> dict[str, Any]:
 def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the merged settings, refusing default secrets in production."""
     settings = load_settings(defaults(), PREFIX, overrides=overrides)
-    refuse_default_secrets(settings, ["SECRET_KEY", "LAB_TOKEN", "OPERATOR_PASSWORD"])
+    refuse_default_secrets(settings, SECRETS)
+    resolve_cookie_secure(settings, settings["ISSUER"])
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     return settings

@@ -1,4 +1,4 @@
-"""``fedlab idp clock|inbox|registry|checks|policy``: the lab clock, inbox, citizen registry and checks."""
+"""``fedlab idp clock|inbox|registry|checks|policy|pace``: the lab clock, inbox, citizen registry and checks."""
 
 from __future__ import annotations
 
@@ -224,7 +224,47 @@ def policy_set(policy: str) -> None:
     click.echo(f"registry policy: {policy}")
 
 
+@click.group("pace")
+def pace_group() -> None:
+    """How fast registry checks complete: real, instant or accelerated."""
+
+
+def _pace_line(data: dict[str, Any]) -> str:
+    factor = f" (factor {data['factor']})" if data["factor"] else ""
+    return f"verification pace: {data['pace']}{factor}"
+
+
+@pace_group.command("show")
+@click.option("--json", "as_json", is_flag=True)
+@in_app
+def pace_show(as_json: bool) -> None:
+    """Print the verification pace."""
+    from idp.domain import verification as ver
+
+    data = ver.get_pace(db.session).as_json()
+    emit(data, as_json, _pace_line(data))
+
+
+@pace_group.command("set")
+@click.argument("pace", type=click.Choice(["real", "instant", "accelerated"]))
+@click.option("--factor", type=int, help="For accelerated: divide the drawn delay by N (1440 = a day per minute).")
+@click.option("--json", "as_json", is_flag=True)
+@in_app
+def pace_set(pace: str, factor: int | None, as_json: bool) -> None:
+    """Set the verification pace for profiles submitted from now on."""
+    from idp.domain import verification as ver
+
+    if factor is not None and pace != "accelerated":
+        fail("--factor applies only to the accelerated pace", None, as_json)
+    try:
+        data = ver.set_pace(db.session, pace, factor).as_json()
+    except ValueError as exc:
+        fail(str(exc), None, as_json)
+    db.session.commit()
+    emit(data, as_json, _pace_line(data))
+
+
 def register(group: click.Group) -> None:
     """Add the lab's commands to the ``fedlab idp`` group."""
-    for command in (clock_group, inbox_command, registry_group, checks_group, policy_group):
+    for command in (clock_group, inbox_command, registry_group, checks_group, policy_group, pace_group):
         group.add_command(command)

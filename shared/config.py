@@ -83,3 +83,13 @@ def refuse_default_secrets(settings: Mapping[str, Any], names: list[str]) -> Non
     bad = [n for n in names if not settings.get(n) or str(settings.get(n)).startswith(DEV_SECRET_MARKER)]
     if bad:
         raise ConfigError("production refuses default secrets: set " + ", ".join(bad))
+
+
+def resolve_cookie_secure(settings: dict[str, Any], public_url: str) -> None:
+    """Set ``SESSION_COOKIE_SECURE``: as configured, else ("auto") on in production or when ``public_url`` is https."""
+    value = settings.get("SESSION_COOKIE_SECURE")
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
+        value = settings.get("ENV") == "production" or str(public_url).lower().startswith("https://")
+    elif isinstance(value, str):
+        value = _coerce("SESSION_COOKIE_SECURE", value, False)
+    settings["SESSION_COOKIE_SECURE"] = bool(value)

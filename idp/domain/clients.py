@@ -210,5 +210,6 @@ def client_json(client: OAuth2Client) -> dict[str, Any]:
         "min_level": client.min_level,
         "jwks_uri": client.jwks_uri,
         "has_jwks": bool(client.jwks_json),
+        "id_token_signed_response_alg": client.id_token_signed_response_alg or "RS256",
         "created_at": client.created_at.isoformat() if client.created_at else None,
     }

@@ -82,11 +82,73 @@ def can_edit(account: Account) -> bool:
     return account.profile_status in (ProfileStatus.EMPTY, ProfileStatus.REJECTED)
 
 
-def draw_due(now: datetime, delay_range: tuple[timedelta, timedelta]) -> datetime:
-    """Return ``now`` plus a random delay within ``delay_range`` (whole seconds)."""
+# Verification pace (a lab setting for trainers) ----------------------------------------------
+
+PACE_KEY = "verification_pace"
+PACE_FACTOR_KEY = "verification_pace_factor"
+PACES = ("real", "instant", "accelerated")
+#: Accelerated pace: one day per minute unless another factor is chosen.
+DEFAULT_FACTOR = 1440
+MAX_FACTOR = 10_000_000
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How fast registry checks complete: ``real``, ``instant`` or ``accelerated`` by ``factor``."""
+
+    mode: str = "real"
+    factor: int = 1
+
+    def scale(self, delay: timedelta) -> timedelta:
+        """Return ``delay`` as this pace makes it (zero when instant, divided by the factor when accelerated)."""
+        if self.mode == "instant":
+            return timedelta(0)
+        if self.mode == "accelerated":
+            return timedelta(seconds=int(delay.total_seconds() / self.factor))
+        return delay
+
+    def as_json(self) -> dict[str, object]:
+        """Return the pace as ``{"pace": ..., "factor": ...}`` (factor only for accelerated, else null)."""
+        return {"pace": self.mode, "factor": self.factor if self.mode == "accelerated" else None}
+
+
+def get_pace(session: Session) -> Pace:
+    """Return the lab's verification pace (``real`` when unset or unreadable)."""
+    mode = labstate.get_setting(session, PACE_KEY, "real")
+    if mode not in PACES:
+        return Pace()
+    if mode != "accelerated":
+        return Pace(mode)
+    try:
+        factor = int(labstate.get_setting(session, PACE_FACTOR_KEY, str(DEFAULT_FACTOR)) or DEFAULT_FACTOR)
+    except ValueError:
+        factor = DEFAULT_FACTOR
+    return Pace(mode, min(max(factor, 1), MAX_FACTOR))
+
+
+def set_pace(session: Session, mode: str, factor: int | None = None) -> Pace:
+    """Store the verification pace (the caller commits); ``factor`` is required for ``accelerated``.
+
+    Raises ValueError for an unknown mode or a factor outside 1..MAX_FACTOR. Checks already queued keep
+    their due time; the pace applies to profiles submitted from now on.
+    """
+    if mode not in PACES:
+        raise ValueError(f"unknown pace {mode!r}")
+    if mode == "accelerated":
+        factor = DEFAULT_FACTOR if factor is None else factor
+        if not 1 <= factor <= MAX_FACTOR:
+            raise ValueError(f"the factor must be between 1 and {MAX_FACTOR}")
+        labstate.set_setting(session, PACE_FACTOR_KEY, str(factor))
+    labstate.set_setting(session, PACE_KEY, mode)
+    return get_pace(session)
+
+
+def draw_due(now: datetime, delay_range: tuple[timedelta, timedelta], pace: Pace | None = None) -> datetime:
+    """Return ``now`` plus a random delay within ``delay_range`` (whole seconds), scaled by ``pace``."""
     low, high = delay_range
     span = int((high - low).total_seconds())
-    return now + low + timedelta(seconds=secrets.randbelow(span + 1) if span > 0 else 0)
+    delay = low + timedelta(seconds=secrets.randbelow(span + 1) if span > 0 else 0)
+    return now + (pace or Pace()).scale(delay)
 
 
 def snils_holder(session: Session, snils: str, exclude_account_id: int | None = None) -> Account | None:
@@ -105,6 +167,8 @@ def submit_profile(
     delay_range: tuple[timedelta, timedelta],
 ) -> VerificationCheck:
     """Store the profile, lock it ("проверка") and queue a registry check due after a random delay.
+
+    The delay is scaled by the lab's verification pace (:func:`get_pace`): none when instant.
 
     Raises :class:`ProfileLocked` when editing is not allowed, :class:`AccountTaken` when the
     SNILS belongs to another account (also when a concurrent save wins the race).
@@ -135,7 +199,7 @@ def submit_profile(
             check = VerificationCheck(
                 account_id=account.id,
                 submitted_at=now,
-                due_at=draw_due(now, delay_range),
+                due_at=draw_due(now, delay_range, get_pace(session)),
                 status=CheckStatus.PENDING,
             )
             session.add(check)

@@ -1,13 +1,16 @@
-"""Forms of the lab page: the clock and the registry policy."""
+"""Forms of the lab page: the clock, the registry policy, the verification pace and the demo reset."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
 from fedlab.forms import FlaskForm
@@ -49,3 +52,31 @@ class PolicyForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Применить"))
+
+
+class PaceForm(FlaskForm):
+    """Choose how fast registry checks complete: real, instant or accelerated by a factor."""
+
+    pace = SelectField(
+        _l("Скорость проверки"),
+        choices=[
+            ("real", _l("Реальная: задержка как в настройках стенда")),
+            ("accelerated", _l("Ускоренная: задержка делится на множитель")),
+            ("instant", _l("Мгновенная: проверка завершается при следующем запросе")),
+        ],
+    )
+    factor = IntegerField(
+        _l("Множитель"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10_000_000, message=_l("Множитель — целое число от 1 до 10 000 000.")),
+        ],
+        description=_l("Для ускоренной скорости: 1440 — сутки за минуту, 60 — час за минуту."),
+    )
+    submit = SubmitField(_l("Применить скорость"))
+
+
+class DemoResetForm(FlaskForm):
+    """Confirm returning the demo to its start (both apps)."""
+
+    submit = SubmitField(_l("Да, сбросить демо"))

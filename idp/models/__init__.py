@@ -2,6 +2,7 @@
 
 from idp.models.accounts import Account
 from idp.models.accounts import AccountLevel
+from idp.models.assertions import UsedAssertion
 from idp.models.claims import ClaimOverride
 from idp.models.faults import Fault
 from idp.models.lab import LabSetting
@@ -38,4 +39,5 @@ __all__ = [
     "TraceEvent",
     "Fault",
     "ClaimOverride",
+    "UsedAssertion",
 ]

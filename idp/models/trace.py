@@ -24,6 +24,8 @@ class ProtocolTrace(db.Model):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     client_id: Mapped[str | None] = mapped_column(String(100))
     account_oid: Mapped[str | None] = mapped_column(String(20))
+    #: SHA-256 (hex) of the authorization request's ``state``: a client finds its login's trace by it.
+    state_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=real_now, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=real_now)
 

@@ -34,10 +34,27 @@ def client_group() -> None:
 @click.option("--name", help="Name shown on the consent screen.")
 @click.option("--jwks-uri", help="Where the client publishes its keys (private_key_jwt).")
 @click.option("--jwks", "jwks_text", help="The client's public JWKS as JSON (private_key_jwt).")
+@click.option(
+    "--id-token-alg",
+    type=click.Choice(["RS256", "ES256"]),
+    default=None,
+    help="id_token_signed_response_alg: how this client's ID tokens are signed (default RS256).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the client as JSON.")
 @in_app
 def client_create(
-    client_id, secret, redirect_uris, auth_method, scope, min_level, post_logout, name, jwks_uri, jwks_text, as_json
+    client_id,
+    secret,
+    redirect_uris,
+    auth_method,
+    scope,
+    min_level,
+    post_logout,
+    name,
+    jwks_uri,
+    jwks_text,
+    id_token_alg,
+    as_json,
 ) -> None:
     """Register a client."""
     from idp.domain.clients import ClientInvalid
@@ -61,6 +78,7 @@ def client_create(
             name=name,
             jwks=jwks,
             jwks_uri=jwks_uri,
+            id_token_signed_response_alg=id_token_alg,
         )
         db.session.commit()
     except ClientInvalid as exc:
@@ -118,7 +136,10 @@ def _key_json(row) -> dict:
 @click.option("--json", "as_json", is_flag=True)
 @in_app
 def keys_rotate(alg: str, as_json: bool) -> None:
-    """Add a new active key; older keys stay published until their tokens have expired."""
+    """Add a new active key of ``--alg``, retiring the older keys of that algorithm only.
+
+    Retired keys stay published until their tokens have expired; clients sign with their registered algorithm.
+    """
     from idp.oidc import keys
 
     row = keys.rotate(db.session, alg)

@@ -22,6 +22,8 @@ from idp.models.oauth import SigningKey
 from shared.clock import real_now
 
 SUPPORTED_ALGS = ("RS256", "ES256")
+#: ID tokens of a client that registered no ``id_token_signed_response_alg`` are signed with this.
+DEFAULT_ALG = "RS256"
 #: Longest lifetime of anything a key signs (ID tokens); a retired key stays published this long.
 KEY_PUBLISH_GRACE_SECONDS = 3600
 
@@ -48,24 +50,30 @@ def add_key(session: Session, alg: str = "RS256") -> SigningKey:
 
 
 def rotate(session: Session, alg: str = "RS256") -> SigningKey:
-    """Add a new active key and retire the previous active ones (still published for a grace period)."""
+    """Add a new active ``alg`` key and retire the active keys of that algorithm only.
+
+    Keys of other algorithms stay active: a client registered for RS256 ID tokens keeps getting
+    RS256 after an ES256 rotation. Retired keys stay published for a grace period.
+    """
     now = real_now()
-    for old in session.scalars(select(SigningKey).where(SigningKey.active.is_(True))):
+    for old in session.scalars(select(SigningKey).where(SigningKey.active.is_(True), SigningKey.alg == alg)):
         old.active = False
         old.retired_at = now
     return add_key(session, alg)
 
 
 def active_key_row(session: Session, alg: str | None = None) -> SigningKey:
-    """Return the newest active key (of ``alg`` if given and present), generating one on first use."""
-    rows = list(session.scalars(select(SigningKey).where(SigningKey.active.is_(True)).order_by(SigningKey.id.desc())))
-    if alg:
-        matching = [r for r in rows if r.alg == alg]
-        if matching:
-            return matching[0]
-    if rows:
-        return rows[0]
-    row = add_key(session, alg or "RS256")
+    """Return the newest active key of ``alg`` (default RS256), generating and committing one when there is none."""
+    alg = alg or DEFAULT_ALG
+    row = session.scalar(
+        select(SigningKey)
+        .where(SigningKey.active.is_(True), SigningKey.alg == alg)
+        .order_by(SigningKey.id.desc())
+        .limit(1)
+    )
+    if row is not None:
+        return row
+    row = add_key(session, alg)
     session.commit()
     return row
 
@@ -93,8 +101,7 @@ def published_rows(session: Session, now: datetime | None = None) -> list[Signin
 
 def public_jwks(session: Session) -> dict:
     """Return the public JWKS document (``kid``, ``use`` and ``alg`` on every key, no private parts)."""
-    if not session.scalar(select(SigningKey.id).where(SigningKey.active.is_(True))):
-        active_key_row(session)
+    active_key_row(session, DEFAULT_ALG)  # published before any client needs it
     keys = []
     for row in published_rows(session):
         public = private_key(row).as_dict(private=False)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import UTC
+from datetime import datetime
 from datetime import timedelta
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
@@ -45,6 +47,7 @@ from idp.models.oauth import OAuth2Client
 from idp.models.oauth import Token
 from idp.oidc import keys
 from idp.oidc.claims import released_claims
+from shared.clock import real_now
 
 #: Every client authentication method the token, revocation and introspection endpoints accept.
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
@@ -173,10 +176,11 @@ class OpenIDConnectCode(OpenIDCode):
     """ID tokens signed with the persisted key; claims from :func:`claims_for`."""
 
     def _key_row(self, client: OAuth2Client):
-        return keys.active_key_row(db.session, client.id_token_signed_response_alg)
+        # The client's registered algorithm (RS256 unless it chose ES256), whatever else is active.
+        return keys.active_key_row(db.session, client.id_token_signed_response_alg or keys.DEFAULT_ALG)
 
     def resolve_client_private_key(self, client: OAuth2Client):
-        """Return the active private key that matches the client's algorithm."""
+        """Return the active private key of the client's registered ``id_token_signed_response_alg``."""
         return keys.private_key(self._key_row(client))
 
     def get_client_algorithm(self, client: OAuth2Client) -> str:
@@ -311,12 +315,18 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         return [base, f"{base}/token", f"{base}/revoke", f"{base}/introspect"]
 
     def validate_jti(self, claims, jti) -> bool:
-        """Accept each assertion id once (remembered in the lab settings table for the assertion's life)."""
-        key = f"jti:{claims['sub']}:{jti}"[:100]
-        if labstate.get_setting(db.session, key) is not None:
+        """Accept each assertion id once per client, remembered until the assertion expires."""
+        from idp.models.assertions import use_assertion_once
+
+        now = real_now()
+        if not jti or len(str(jti)) > 255:
             return False
-        labstate.set_setting(db.session, key, str(claims.get("exp", "")))
-        return True
+        try:
+            expires_at = datetime.fromtimestamp(int(claims["exp"]), UTC).replace(tzinfo=None)
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            return False
+        # Remembered for the assertion's whole life (it can never be replayed), deleted once it has expired.
+        return use_assertion_once(db.session, str(claims["sub"]), str(jti), max(expires_at, now), now)
 
     def resolve_client_public_key(self, client: OAuth2Client):
         """Return the client's registered JWKS (inline, or fetched from ``jwks_uri``)."""

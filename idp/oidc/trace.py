@@ -90,6 +90,30 @@ def mask_headers(headers: dict[str, str]) -> dict[str, str]:
     return kept
 
 
+#: Steps only a client's server calls (the others are the browser's, e.g. authorize and logout).
+BACK_CHANNEL_STEPS = {"token", "userinfo", "revoke", "introspect", "register", "jwks", "discovery"}
+
+
+def channel_of(step: str, headers: dict[str, str], has_cookies: bool, params: dict[str, Any]) -> str:
+    """Return how the IdP saw a request: ``browser`` (cookies, a browser's headers) or ``server`` (a back-channel call).
+
+    Client authentication (HTTP Basic, a bearer token, ``client_secret``/``client_assertion``) means the
+    diary's server; cookies or a browser's ``Sec-Fetch-*``/HTML ``Accept`` mean a browser; otherwise the step decides.
+    """
+    lower = {k.lower(): v for k, v in headers.items()}
+    scheme = lower.get("authorization", "").partition(" ")[0].lower()
+    if scheme in ("basic", "bearer") or "client_secret" in params or "client_assertion" in params:
+        return "server"
+    if has_cookies or any(k.startswith("sec-fetch-") for k in lower) or "text/html" in lower.get("accept", ""):
+        return "browser"
+    return "server" if step in BACK_CHANNEL_STEPS else "browser"
+
+
+def state_hash(state: str) -> str:
+    """Return the SHA-256 (hex) of an authorization request's ``state``: how a client finds its login's trace."""
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
 def authorize_trace_id(client_id: str | None, state: str | None, nonce: str | None) -> str:
     """Return the trace id of an authorization request (stable across its hops when state is given)."""
     if not state and not nonce:
@@ -110,14 +134,20 @@ def record(
     response: dict[str, Any],
     client_id: str | None = None,
     account_oid: str | None = None,
+    state: str | None = None,
 ) -> TraceEvent:
-    """Append one exchange to a trace (creating the trace), and flush; the caller commits."""
+    """Append one exchange to a trace (creating the trace), and flush; the caller commits.
+
+    ``state`` (of an authorization request) is kept only as its SHA-256, for :func:`find_by_state_hash`.
+    """
     now = real_now()
     trace = session.get(ProtocolTrace, trace_id)
     if trace is None:
         trace = ProtocolTrace(id=trace_id, client_id=client_id, account_oid=account_oid, started_at=now)
         session.add(trace)
     trace.updated_at = now
+    if state and not trace.state_sha256:
+        trace.state_sha256 = state_hash(state)
     trace.client_id = trace.client_id or client_id
     trace.account_oid = trace.account_oid or account_oid
     event = TraceEvent(
@@ -140,9 +170,27 @@ def recent_traces(session: Session, limit: int = 50) -> list[ProtocolTrace]:
     return list(session.scalars(select(ProtocolTrace).order_by(ProtocolTrace.updated_at.desc()).limit(limit)))
 
 
+def find_by_state_hash(session: Session, state_sha256: str) -> list[ProtocolTrace]:
+    """Return the traces whose authorization request had a ``state`` with this SHA-256 (hex), newest first."""
+    return list(
+        session.scalars(
+            select(ProtocolTrace)
+            .where(ProtocolTrace.state_sha256 == state_sha256.strip().lower())
+            .order_by(ProtocolTrace.updated_at.desc())
+        )
+    )
+
+
 def trace_events(session: Session, trace_id: str) -> list[TraceEvent]:
     """Return a trace's exchanges in order."""
     return list(session.scalars(select(TraceEvent).where(TraceEvent.trace_id == trace_id).order_by(TraceEvent.id)))
+
+
+def _event_channel(event: TraceEvent) -> str:
+    recorded = json.loads(event.request_json).get("channel")
+    if recorded in ("browser", "server"):
+        return recorded
+    return "server" if event.step in BACK_CHANNEL_STEPS else "browser"  # recorded before channels were
 
 
 def trace_json(trace: ProtocolTrace, events: list[TraceEvent] | None = None) -> dict[str, Any]:
@@ -151,6 +199,7 @@ def trace_json(trace: ProtocolTrace, events: list[TraceEvent] | None = None) -> 
         "id": trace.id,
         "client_id": trace.client_id,
         "sub": trace.account_oid,
+        "state_sha256": trace.state_sha256,
         "started_at": trace.started_at.isoformat(),
         "updated_at": trace.updated_at.isoformat(),
     }
@@ -163,6 +212,7 @@ def trace_json(trace: ProtocolTrace, events: list[TraceEvent] | None = None) -> 
                 "method": e.method,
                 "path": e.path,
                 "status": e.status,
+                "channel": _event_channel(e),
                 "request": json.loads(e.request_json),
                 "response": json.loads(e.response_json),
             }

@@ -15,18 +15,25 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
+from fedlab.lab_api import reset_app
 from fedlab.web import lab_guard
+from fedlab.web import password_hasher
+from idp.domain import demo_reset
 from idp.domain import inbox
 from idp.domain import labstate
 from idp.domain import registry
+from idp.domain import scenario as scenario_domain
 from idp.domain import verification as ver
 from idp.extensions import db
 from idp.forms.lab import AdvanceClockForm
+from idp.forms.lab import DemoResetForm
+from idp.forms.lab import PaceForm
 from idp.forms.lab import PolicyForm
 from idp.forms.lab import ResetClockForm
 from idp.models.lab import Message
 from shared import validators as v
 from shared.clock import parse_duration
+from shared.scenarios import ResetOptions
 
 bp = Blueprint("lab", __name__, url_prefix="/lab")
 
@@ -46,10 +53,13 @@ def offset_text(offset: timedelta) -> str:
     return _("%(d)d дн. %(h)d ч %(m)d мин", d=minutes // 1440, h=minutes // 60 % 24, m=minutes % 60)
 
 
-def _page(advance_form=None, status: int = 200):
+def _page(advance_form=None, pace_form=None, status: int = 200):
     session = db.session
     policy = registry.get_policy(session, _policy_default())
     policy_form = PolicyForm(formdata=None, policy=policy)
+    pace = ver.get_pace(session)
+    if pace_form is None:
+        pace_form = PaceForm(formdata=None, pace=pace.mode, factor=pace.factor if pace.mode == "accelerated" else None)
     return render_template(
         "lab/index.html",
         now=labstate.now(session),
@@ -59,6 +69,8 @@ def _page(advance_form=None, status: int = 200):
         policy_form=policy_form,
         policy=policy,
         pending=ver.pending_checks(session),
+        pace=pace,
+        pace_form=pace_form,
     ), status
 
 
@@ -107,6 +119,70 @@ def policy():
         flash(_("Политика проверки изменена."), "success")
     else:
         flash(_("Политика не изменена: выберите одну из двух."), "error")
+    return redirect(url_for("lab.index"))
+
+
+@bp.post("/pace")
+def pace():
+    """Set the verification pace: real, instant, or accelerated by a factor (e.g. 1440 = a day per minute)."""
+    form = PaceForm()
+    valid = form.validate()
+    if valid and form.pace.data == "accelerated" and form.factor.data is None:
+        form.factor.errors = [_("Укажите множитель, например 1440 (сутки за минуту).")]
+        valid = False
+    if not valid:
+        return _page(pace_form=form, status=422)
+    ver.set_pace(db.session, form.pace.data, form.factor.data if form.pace.data == "accelerated" else None)
+    db.session.commit()
+    flash(pace_text(ver.get_pace(db.session)), "success")
+    return redirect(url_for("lab.index"))
+
+
+def pace_text(pace: ver.Pace) -> str:
+    """Describe the verification pace in words."""
+    if pace.mode == "instant":
+        return _("Скорость проверки: мгновенная (проверка завершается при следующем запросе).")
+    if pace.mode == "accelerated":
+        return _("Скорость проверки: ускоренная в %(factor)d раз.", factor=pace.factor)
+    return _("Скорость проверки: реальная.")
+
+
+@bp.get("/demo-reset")
+def demo_reset_page():
+    """Ask the trainer to confirm returning both apps to the demo start."""
+    return render_template(
+        "lab/demo_reset.html", form=DemoResetForm(formdata=None), rp_url=current_app.config["LAB_RP_URL"]
+    )
+
+
+@bp.post("/demo-reset")
+def demo_reset_run():
+    """Return the IdP to the demo start, then ask the diary (``LAB_RP_URL``) to do the same."""
+    form = DemoResetForm()
+    if not form.validate():
+        flash(_("Демо не сброшено: форма устарела, попробуйте ещё раз."), "error")
+        return redirect(url_for("lab.demo_reset_page"))
+    session = db.session
+    reset_app(
+        session,
+        scenario_domain.wipe,
+        lambda: scenario_domain.seed_demo(session, password_hasher(), labstate.now(session).date()),
+        ResetOptions(demo=True),
+    )
+    diary = demo_reset.reset_diary(current_app.config["LAB_RP_URL"], str(current_app.config.get("LAB_TOKEN") or ""))
+    if diary.ok:
+        flash(_("Демо сброшено: госуслуги и Дневник вернулись к началу."), "success")
+    else:
+        current_app.logger.warning("diary reset failed: %s", diary.error)
+        flash(
+            _(
+                "Госуслуги сброшены, но Дневник по адресу %(url)s недоступен (%(error)s): сбросьте его отдельно "
+                "(кнопка «Сбросить Дневник» на странице /lab/trainer Дневника или команда fedlab reset).",
+                url=diary.url,
+                error=diary.error,
+            ),
+            "error",
+        )
     return redirect(url_for("lab.index"))
 
 

@@ -403,6 +403,11 @@ def register():
     redirect_uris = data.get("redirect_uris")
     if not isinstance(redirect_uris, list) or not all(isinstance(u, str) for u in redirect_uris) or not redirect_uris:
         return jsonify(error="invalid_redirect_uri", error_description="redirect_uris is required."), 400
+    post_logout = data.get("post_logout_redirect_uris") or []
+    if not isinstance(post_logout, list) or not all(isinstance(u, str) for u in post_logout):
+        return jsonify(
+            error="invalid_client_metadata", error_description="post_logout_redirect_uris must be a list of strings."
+        ), 400
     extra = {k: data[k] for k in ("logo_uri", "policy_uri", "tos_uri", "client_uri", "contacts") if k in data}
     try:
         client = client_domain.create_client(
@@ -412,7 +417,7 @@ def register():
             redirect_uris,
             auth_method=method,
             scope=data.get("scope") if isinstance(data.get("scope"), str) else None,
-            post_logout_redirect_uris=data.get("post_logout_redirect_uris") or [],
+            post_logout_redirect_uris=post_logout,
             name=data.get("client_name") if isinstance(data.get("client_name"), str) else None,
             jwks=data.get("jwks") if isinstance(data.get("jwks"), dict) else None,
             jwks_uri=data.get("jwks_uri") if isinstance(data.get("jwks_uri"), str) else None,
@@ -456,6 +461,7 @@ def record_exchange(response):
     try:
         params, decoded = trace.mask_params(request.values.to_dict())
         req = {"params": params, "headers": trace.mask_headers(dict(request.headers))}
+        req["channel"] = trace.channel_of(step, dict(request.headers), bool(request.cookies), request.values)
         if decoded:
             req["decoded"] = decoded
         resp: dict = {"headers": trace.mask_headers(dict(response.headers))}
@@ -483,6 +489,7 @@ def record_exchange(response):
             response=resp,
             client_id=request.values.get("client_id") or None,
             account_oid=g.get("trace_account_oid"),
+            state=request.values.get("state") if step == "authorize" else None,
         )
         db.session.commit()
     except Exception:  # noqa: BLE001  (tracing must never break the protocol)

@@ -111,8 +111,11 @@ def delay_range() -> tuple[timedelta, timedelta]:
 
 
 def delay_text() -> str:
-    """Return "проверка занимает от 15 минут до 5 дней" for the configured range."""
-    low, high = delay_range()
+    """Return "проверка занимает от 15 минут до 5 дней" for the configured range at the lab's pace."""
+    pace = ver.get_pace(db.session)
+    if pace.mode == "instant":
+        return _("Проверка завершится сразу (мгновенная скорость стенда).")
+    low, high = (pace.scale(d) for d in delay_range())
     return _(
         "Проверка занимает от %(low)s до %(high)s.",
         low=format_timedelta(low, threshold=1),

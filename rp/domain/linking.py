@@ -10,6 +10,7 @@ several -> ``ambiguous``. Every decision is stored as a :class:`LinkingRecord`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -161,8 +162,9 @@ def new_record(
     outcome: str,
     detail: str = "",
     attributes: Mapping[str, str | None] | None = None,
+    state: str | None = None,
 ) -> LinkingRecord:
-    """Store a linking record (committed) and return it."""
+    """Store a linking record (committed) and return it; ``state`` is kept only as its SHA-256."""
     record = LinkingRecord(
         region=region,
         issuer=issuer,
@@ -171,14 +173,26 @@ def new_record(
         candidates=[],
         outcome=outcome,
         detail=detail,
+        state_sha256=state_hash(state),
     )
     session.add(record)
     session.commit()
     return record
 
 
+def state_hash(state: str | None) -> str | None:
+    """Return the SHA-256 (hex) of a login's ``state`` (how the lab IdP's trace of that login is found)."""
+    return hashlib.sha256(state.encode()).hexdigest() if state else None
+
+
 def decide(
-    session: Session, *, region: str, issuer: str, subject: str, attributes: Mapping[str, str | None]
+    session: Session,
+    *,
+    region: str,
+    issuer: str,
+    subject: str,
+    attributes: Mapping[str, str | None],
+    state: str | None = None,
 ) -> Decision:
     """Decide what a Gosuslugi login means for the diary and record the decision (committed)."""
     record = LinkingRecord(
@@ -189,6 +203,7 @@ def decide(
         candidates=[],
         outcome="pending",
         detail="",
+        state_sha256=state_hash(state),
     )
     session.add(record)
     identity = find_identity(session, issuer, subject)

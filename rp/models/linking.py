@@ -40,6 +40,8 @@ class LinkingRecord(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     #: Wrong diary passwords typed on the "profile not found" page for this attempt.
     legacy_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: SHA-256 (hex) of the login's ``state``: the lab IdP finds its protocol trace of the same login by it.
+    state_sha256: Mapped[str | None] = mapped_column(String(64))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as the JSON the lab API serves."""
@@ -56,4 +58,5 @@ class LinkingRecord(db.Model):
             "detail": self.detail,
             "user_id": self.user_id,
             "legacy_attempts": self.legacy_attempts,
+            "state_sha256": self.state_sha256,
         }

@@ -155,7 +155,7 @@ def _discover(region: Region, cfg: oidc.ClientConfig) -> dict[str, Any]:
     return metadata
 
 
-def _fail(exc: OidcError, region: Region | None, subject: str | None = None):
+def _fail(exc: OidcError, region: Region | None, subject: str | None = None, state: str | None = None):
     """Log a refused login, record it, and show its page."""
     log.warning("Gosuslugi login refused (region %s): %s: %s", region.name if region else "-", exc.code, exc.detail)
     record = linking.new_record(
@@ -165,6 +165,7 @@ def _fail(exc: OidcError, region: Region | None, subject: str | None = None):
         subject=subject,
         outcome="error",
         detail=f"{exc.code}: {exc.detail}",
+        state=state,
     )
     return _error_page(exc.code, exc.detail, region.name if region else None, record.id)
 
@@ -216,10 +217,15 @@ def callback():
         )
         subject = result.subject
     except OidcError as exc:
-        return _fail(exc, region, subject)
+        return _fail(exc, region, subject, pending["state"])
     attributes = linking.extract_attributes(result.claims, region.claim_names())
     decision = linking.decide(
-        db.session, region=region.name, issuer=region.issuer, subject=subject, attributes=attributes
+        db.session,
+        region=region.name,
+        issuer=region.issuer,
+        subject=subject,
+        attributes=attributes,
+        state=pending["state"],
     )
     log.info("Gosuslugi login (region %s, sub %s): %s", region.name, subject, decision.outcome)
     if decision.outcome == "linked":

@@ -38,7 +38,8 @@ def _provider() -> scenario_domain.ProviderDefaults:
     )
 
 
-def _seed_demo() -> dict:
+def seed_demo() -> dict:
+    """Create the diary's demo people, logins and links (the caller commits)."""
     password_hash = password_hasher().hash(DEMO_RP_PASSWORD)
     return scenario_domain.seed_demo(db.session, today(), _provider(), password_hash)
 
@@ -46,7 +47,7 @@ def _seed_demo() -> dict:
 @bp.post("/api/lab/reset")
 def reset():
     """Wipe people, logins, links, linking records and school data; ``{"demo": true}`` re-seeds the demo."""
-    return reset_response(db.session, scenario_domain.wipe, _seed_demo)
+    return reset_response(db.session, scenario_domain.wipe, seed_demo)
 
 
 @bp.post("/api/lab/scenario")

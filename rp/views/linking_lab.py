@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import jsonify
 from flask import render_template
 from flask import request
@@ -34,7 +37,20 @@ def index():
 def show(record_id: int):
     """Show one linking decision field by field."""
     record = db.session.get(LinkingRecord, record_id) or abort(404)
-    return render_template("lab/linking_show.html", record=record)
+    return render_template("lab/linking_show.html", record=record, idp_trace_url=idp_trace_url(record))
+
+
+def idp_trace_url(record: LinkingRecord) -> str | None:
+    """Return the lab IdP's page of this login's protocol trace (found by the state's hash), or None.
+
+    Only for logins through the lab's own IdP (``DEMO_IDP_ISSUER``) in lab mode: other providers have no trace.
+    """
+    issuer = (current_app.config.get("DEMO_IDP_ISSUER") or "").rstrip("/")
+    if not current_app.config.get("LAB_MODE") or not record.state_sha256 or not issuer:
+        return None
+    if record.issuer.rstrip("/") != issuer:
+        return None
+    return f"{issuer}/lab/traces?{urlencode({'state_sha256': record.state_sha256})}"
 
 
 @bp.get("/api/lab/linking")

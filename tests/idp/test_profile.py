@@ -40,6 +40,12 @@ def test_profile_shows_name_contacts_level_and_asks_to_fill_in(idp_client, accou
     assert "проверка занимает от 15 минут до 5 дней" in page.lower()
 
 
+def test_profile_links_to_the_apps_the_person_gave_access_to(idp_client, account_id):
+    page = idp_client.get("/profile").get_data(as_text=True)
+    assert 'href="/profile/consents"' in page
+    assert idp_client.get("/profile/consents").status_code == 200
+
+
 def test_under_14_is_told_a_simplified_account_is_enough(idp_app, idp_client):
     account_id = make_account(idp_app, birth_date=birthday_years_ago(13))
     log_in(idp_client, account_id)

@@ -69,7 +69,8 @@ def test_keys_rotate_keeps_old_key_published(idp_app):
     kids = [k["kid"] for k in client.get("/jwks.json").get_json()["keys"]]
     assert kids == [first[0]["kid"], new_kid]
     listed = json.loads(_run(idp_app, "keys", "list", "--json").output)
-    assert [k["active"] for k in listed] == [False, True]
+    # Rotating ES256 leaves the RS256 key active: RS256 clients keep their algorithm.
+    assert [(k["alg"], k["active"]) for k in listed] == [("RS256", True), ("ES256", True)]
 
 
 def test_ensure_client_is_idempotent(idp_app):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3c5d25accf59
+Revision ID: c3a6e5612470
 Revises: 
-Create Date: 2026-11-28 22:33:27.894507
+Create Date: 2026-11-28 23:28:07.768553
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3c5d25accf59'
+revision = 'c3a6e5612470'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -154,12 +154,14 @@ def upgrade():
     sa.Column('id', sa.String(length=40), nullable=False),
     sa.Column('client_id', sa.String(length=100), nullable=True),
     sa.Column('account_oid', sa.String(length=20), nullable=True),
+    sa.Column('state_sha256', sa.String(length=64), nullable=True),
     sa.Column('started_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('protocol_trace', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_protocol_trace_started_at'), ['started_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_protocol_trace_state_sha256'), ['state_sha256'], unique=False)
 
     op.create_table('registry_citizen',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -175,6 +177,17 @@ def upgrade():
     sa.UniqueConstraint('passport_series', 'passport_number', name='uq_registry_citizen_passport'),
     sa.UniqueConstraint('snils')
     )
+    op.create_table('used_assertion',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=100), nullable=False),
+    sa.Column('jti', sa.String(length=255), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('client_id', 'jti', name='uq_used_assertion_client_jti')
+    )
+    with op.batch_alter_table('used_assertion', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_used_assertion_expires_at'), ['expires_at'], unique=False)
+
     op.create_table('oauth2_code',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=120), nullable=False),
@@ -348,8 +361,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_oauth2_code_client_id'))
 
     op.drop_table('oauth2_code')
+    with op.batch_alter_table('used_assertion', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_used_assertion_expires_at'))
+
+    op.drop_table('used_assertion')
     op.drop_table('registry_citizen')
     with op.batch_alter_table('protocol_trace', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_protocol_trace_state_sha256'))
         batch_op.drop_index(batch_op.f('ix_protocol_trace_started_at'))
 
     op.drop_table('protocol_trace')

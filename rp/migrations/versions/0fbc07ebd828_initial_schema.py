@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 31b43f879796
+Revision ID: 0fbc07ebd828
 Revises: 
-Create Date: 2026-11-28 22:33:28.808616
+Create Date: 2026-11-28 23:28:08.746336
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '31b43f879796'
+revision = '0fbc07ebd828'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -205,6 +205,7 @@ def upgrade():
     sa.Column('detail', sa.Text(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('legacy_attempts', sa.Integer(), nullable=False),
+    sa.Column('state_sha256', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
     )

@@ -1,0 +1,14 @@
+"""Forms of the diary's lab pages for trainers."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SubmitField
+
+from fedlab.forms import FlaskForm
+
+
+class DemoResetForm(FlaskForm):
+    """Confirm returning the diary to the demo start."""
+
+    submit = SubmitField(_l("Да, сбросить Дневник"))
