@@ -6,6 +6,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# Two workers (the machine has two cores); each test file stays on one worker.
+PARALLEL := -n 2 --dist loadfile
+# schemathesis gives every generated case of a file the same test id, which pytest-xdist cannot
+# tell apart (it would run one case per app): that file runs in a single process.
+SERIAL := tests/test_schemathesis.py
 
 .PHONY: run test test-fast test-e2e test-postgres setup install translations extract system-deps lint format bench clean
 
@@ -24,9 +29,9 @@ translations: install
 
 # Update the catalogues from the source (run after changing UI strings, then translate the new entries).
 extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o idp/translations/messages.pot idp fedlab/web.py
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o idp/translations/messages.pot idp fedlab
 	$(BIN)/pybabel update -i idp/translations/messages.pot -d idp/translations -l en --no-fuzzy-matching
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o rp/translations/messages.pot rp fedlab/web.py
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o rp/translations/messages.pot rp fedlab
 	$(BIN)/pybabel update -i rp/translations/messages.pot -d rp/translations -l en --no-fuzzy-matching
 
 setup: translations
@@ -51,18 +56,20 @@ format: install
 
 # Every test on SQLite, then the suite again on PostgreSQL (127.0.0.1:5432, a database of its own per run).
 test: system-deps translations lint
-	$(BIN)/pytest $(PYTEST_ARGS)
-	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
+	$(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
+	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 
 # The suite (without the browser tests) on PostgreSQL; FEDLAB_TEST_PG_DSN says where (libpq conninfo).
 test-postgres: translations
-	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 
 test-fast: translations
-	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
+	$(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
 
 test-e2e: system-deps translations
-	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+	$(BIN)/pytest -m e2e $(PARALLEL) $(PYTEST_ARGS)
 
 bench: translations
 	$(BIN)/python bench/token_endpoint.py

@@ -119,6 +119,10 @@ def setup_all(echo: Callable[[str], None] = print, only: str | None = None) -> N
 
 def demo_logins() -> list[str]:
     """Return the lines that tell a newcomer how to log in to the demo."""
+    from rp.demo import CLASS_TEACHER_LOGIN
+    from rp.demo import OPERATOR_LOGIN
+    from rp.demo import PUPIL_LOGIN
+    from rp.demo import TEACHER_LOGIN
     from shared.validators import format_phone
 
     lines = [f"Госуслуги (IdP) demo accounts — password {DEMO_IDP_PASSWORD}:"]
@@ -128,7 +132,10 @@ def demo_logins() -> list[str]:
                 f"  {format_phone(person.phone):16} {person.email:26} {person.level:10} {person.key}: {person.note}"
             )
     lines.append(f"Дневник (diary) demo logins — password {DEMO_RP_PASSWORD}:")
-    for person in DEMO_PEOPLE:
-        if person.rp_login:
-            lines.append(f"  {person.rp_login}")
+    parents = ", ".join(person.rp_login for person in DEMO_PEOPLE if person.rp_login)
+    lines.append(f"  parents: {parents}")
+    lines.append(
+        f"  school: {OPERATOR_LOGIN} (school operator), {TEACHER_LOGIN} (teacher), "
+        f"{CLASS_TEACHER_LOGIN} (class teacher of 5А), {PUPIL_LOGIN} (pupil)"
+    )
     return lines

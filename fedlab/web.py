@@ -17,9 +17,11 @@ from flask import Flask
 from flask import abort
 from flask import current_app
 from flask import jsonify
+from flask import redirect
 from flask import render_template
 from flask import request
 from flask import session
+from flask import url_for
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy import SQLAlchemy
@@ -230,10 +232,16 @@ def lab_token_ok() -> bool:
 
 def check_lab(api: bool) -> Any:
     """Refuse a lab request: 404 unless ``LAB_MODE``; for the API, a 401 JSON response off loopback
-    without the right ``X-Lab-Token``. Return ``None`` when the request may go on.
+    without the right ``X-Lab-Token``; for a page off loopback, the lab token page unless this session
+    gave the token. Return ``None`` when the request may go on.
     """
     if not current_app.config.get("LAB_MODE"):
         abort(404)
+    if not api and not from_loopback() and not lab_token_ok():
+        from fedlab.lab_access import unlocked
+
+        if not unlocked():
+            return redirect(url_for("lab_access.unlock", next=request.full_path.rstrip("?")))
     if api and not from_loopback() and not lab_token_ok():
         response = jsonify(
             error="lab_token_required",

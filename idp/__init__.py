@@ -43,6 +43,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     csrf.init_app(app)
+    from fedlab.lab_access import setup_lab_access
+
+    setup_lab_access(app)
     web.setup_proxy_fix(app)  # only when PROXY_FIX_X_FOR > 0 (see the config)
     web.setup_i18n(app, babel)
     web.setup_errors(app, db)

@@ -100,17 +100,27 @@ def test_unknown_trace_and_linking_record_are_json_404(idp_client, rp_client):
 
 
 @pytest.mark.parametrize("path", IDP_PAGES)
-def test_idp_lab_pages_need_no_token_but_lab_mode(apps, path):
-    on = apps("idp").test_client()
-    assert on.get(path, environ_base=REMOTE).status_code == 200
+def test_idp_lab_pages_need_the_token_off_loopback_and_lab_mode(apps, path):
+    on = apps("idp")
+    assert on.test_client().get(path, environ_base=LOOPBACK).status_code == 200
+    refused = on.test_client().get(path, environ_base=REMOTE)
+    assert refused.status_code == 302
+    assert refused.headers["Location"].startswith("/lab-access?next=")
+    token = {"X-Lab-Token": on.config["LAB_TOKEN"]}
+    assert on.test_client().get(path, environ_base=REMOTE, headers=token).status_code == 200
     off = apps("idp", LAB_MODE=False).test_client()
     assert off.get(path, environ_base=LOOPBACK).status_code == 404
 
 
 @pytest.mark.parametrize("path", RP_PAGES)
-def test_diary_lab_pages_need_no_token_but_lab_mode(apps, path):
-    on = apps("rp").test_client()
-    assert on.get(path, environ_base=REMOTE).status_code == 200
+def test_diary_lab_pages_need_the_token_off_loopback_and_lab_mode(apps, path):
+    on = apps("rp")
+    assert on.test_client().get(path, environ_base=LOOPBACK).status_code == 200
+    refused = on.test_client().get(path, environ_base=REMOTE)
+    assert refused.status_code == 302
+    assert refused.headers["Location"].startswith("/lab-access?next=")
+    token = {"X-Lab-Token": on.config["LAB_TOKEN"]}
+    assert on.test_client().get(path, environ_base=REMOTE, headers=token).status_code == 200
     off = apps("rp", LAB_MODE=False).test_client()
     assert off.get(path, environ_base=LOOPBACK).status_code == 404
 

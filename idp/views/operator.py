@@ -43,7 +43,9 @@ LOCKED_UNTIL_KEY = "operator_locked_until"
 @bp.before_request
 def lab_only():
     """Hide the operator page unless the lab mode is on; require the operator's log-in."""
-    check_lab(api=False)
+    refused = check_lab(api=False)
+    if refused is not None:
+        return refused
     if request.endpoint != "operator.login" and not session.get("operator"):
         return redirect(url_for("operator.login"))
     return None

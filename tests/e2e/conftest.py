@@ -64,6 +64,9 @@ def start_lab(tmp: Path, extra_env: dict[str, str] | None = None) -> Lab:
         "FEDLAB_INSTANCE_DIR": str(tmp),
         "FEDLAB_IDP_PORT": str(idp_port),
         "FEDLAB_RP_PORT": str(rp_port),
+        # Where `fedlab scenario|reset` find the served apps.
+        "FEDLAB_IDP_URL": f"http://127.0.0.1:{idp_port}",
+        "FEDLAB_RP_URL": f"http://127.0.0.1:{rp_port}",
         "FEDLAB_IDP_ARGON2_TIME_COST": "1",
         "FEDLAB_IDP_ARGON2_MEMORY_COST": "8",
         "FEDLAB_IDP_ARGON2_PARALLELISM": "1",
@@ -108,6 +111,14 @@ def lab(tmp_path_factory):
     lab = start_lab(tmp_path_factory.mktemp("lab"))
     yield lab
     stop_lab(lab)
+
+
+@pytest.fixture(scope="module")
+def demo_lab(lab):
+    """The session's lab returned to the demo state (other test files load scenarios into it)."""
+    reset = lab.fedlab("reset")
+    assert reset.returncode == 0, reset.stdout + reset.stderr
+    return lab
 
 
 @pytest.fixture(scope="session")

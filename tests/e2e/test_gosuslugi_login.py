@@ -29,7 +29,8 @@ def gosuslugi_login(page, lab, login: str) -> None:
     assert page.url.startswith(lab.rp_url), page.url
 
 
-def test_first_login_sequence_links_an_exact_match(lab, page):
+def test_first_login_sequence_links_an_exact_match(demo_lab, page):
+    lab = demo_lab
     page.goto(lab.rp_url + "/login")
     page.get_by_role("link", name="Войти через ГосУслуги").click()
     assert page.url.startswith(lab.idp_url + "/login")
@@ -55,7 +56,8 @@ def test_first_login_sequence_links_an_exact_match(lab, page):
     assert "/consent" in page.url or "/diary" in page.url, page.url
 
 
-def test_profile_not_found_then_linking_by_diary_login(lab, page):
+def test_profile_not_found_then_linking_by_diary_login(demo_lab, page):
+    lab = demo_lab
     gosuslugi_login(page, lab, "+7 911 1000003")
     assert NOT_FOUND in " ".join(page.locator("main").inner_text().split())
     page.get_by_label("Логин").fill("kuznetsov.a")
@@ -71,7 +73,8 @@ def test_profile_not_found_then_linking_by_diary_login(lab, page):
     assert "/consent" in page.url or "/diary" in page.url, page.url
 
 
-def test_already_linked_person_is_signed_in(lab, page):
+def test_already_linked_person_is_signed_in(demo_lab, page):
+    lab = demo_lab
     gosuslugi_login(page, lab, "+7 911 1000005")
     assert "/consent" in page.url or "/diary" in page.url, page.url
     assert "152-ФЗ" in page.content()
