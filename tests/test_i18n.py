@@ -97,8 +97,8 @@ def test_catalogue_covers_every_string_in_the_source(app):
     keywords = {**DEFAULT_KEYWORDS, "_l": None}
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
     found = set()
-    for path, base in ((ROOT / app, app), (ROOT / "fedlab", "fedlab")):
-        for filename, _lineno, message, _comments, context in extract_from_dir(
+    for path in (ROOT / app, ROOT / "fedlab"):
+        for _filename, _lineno, message, _comments, context in extract_from_dir(
             str(path), method_map=method_map, keywords=keywords
         ):
             found.add((context, message if isinstance(message, str) else message[0]))
