@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import importlib
 import ipaddress
 from collections.abc import Callable
 from typing import Any
@@ -301,3 +302,26 @@ def setup_proxy_fix(app: Flask) -> None:
     hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def setup_app(
+    app: Flask, db: SQLAlchemy, migrate: Any, csrf: Any, babel: Babel, *, same_origin_framing: bool = False
+) -> None:
+    """Bind an app's extensions and the plumbing both apps share (the factories call only this)."""
+    from fedlab.lab_access import setup_lab_access
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
+    csrf.init_app(app)
+    setup_lab_access(app)
+    setup_proxy_fix(app)  # only when PROXY_FIX_X_FOR > 0 (see the config)
+    setup_i18n(app, babel)
+    setup_errors(app, db)
+    setup_sqlite(app, db)
+    setup_security_headers(app, same_origin_framing=same_origin_framing)
+
+
+def register_blueprints(app: Flask, modules: list[str]) -> None:
+    """Register the ``bp`` blueprint of each named module, in order."""
+    for name in modules:
+        app.register_blueprint(importlib.import_module(name).bp)

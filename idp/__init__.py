@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from flask import Flask
@@ -40,26 +39,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from idp.extensions import db
     from idp.extensions import migrate
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
-    csrf.init_app(app)
-    from fedlab.lab_access import setup_lab_access
-
-    setup_lab_access(app)
-    web.setup_proxy_fix(app)  # only when PROXY_FIX_X_FOR > 0 (see the config)
-    web.setup_i18n(app, babel)
-    web.setup_errors(app, db)
-    web.setup_sqlite(app, db)
     # Lab mode: the presenter page (/lab/presenter) frames the IdP's own pages; never another origin.
-    web.setup_security_headers(app, same_origin_framing=bool(app.config.get("LAB_MODE")))
+    web.setup_app(app, db, migrate, csrf, babel, same_origin_framing=bool(app.config.get("LAB_MODE")))
 
     import idp.models  # noqa: F401  (registers the models with SQLAlchemy)
     from idp.oidc.server import setup_oauth
 
     setup_oauth(app)
 
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(name).bp)
+    web.register_blueprints(app, BLUEPRINTS)
 
     from idp.cli import idp_cli
 
