@@ -11,7 +11,6 @@ import os
 import re
 import secrets
 import tempfile
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -21,10 +20,12 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from tests.idp.oidc.conftest import REDIRECT
+from tests.idp.oidc.conftest import make_account
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("idp", "rp")
 CYRILLIC = re.compile("[А-Яа-яЁё]")
-REDIRECT = "https://app.example/cb"
 
 
 def catalogue_path(app: str) -> Path:
@@ -155,36 +156,13 @@ def test_language_switch_keeps_the_page_parameters(idp_client):
 @pytest.fixture
 def idp_with_client_and_account(idp_app):
     """The IdP with the client ``app`` and a standard account; returns the account's id."""
-    from fedlab.web import password_hasher
-    from idp.domain.accounts import create_account
     from idp.domain.clients import create_client
     from idp.extensions import db
-    from shared.validators import make_snils
 
     with idp_app.test_request_context():
         create_client(db.session, "app", "s3cret-" + "x" * 24, [REDIRECT], name="Дневник.ру")
-        account = create_account(
-            db.session,
-            password_hasher(),
-            level="standard",
-            last_name="Иванова",
-            first_name="Мария",
-            middle_name="Петровна",
-            phone="+79161234567",
-            email="maria@example.ru",
-            password="Gosuslugi+2024",
-            gender="F",
-            birth_date=date(1984, 3, 14),
-            snils=make_snils("112233445"),
-            doc_series="4509",
-            doc_number="123456",
-            doc_issue_date=date(2004, 4, 1),
-            doc_issued_by="ОВД Тверского района г. Москвы",
-            doc_department_code="772-001",
-            birth_place="г. Москва",
-        )
         db.session.commit()
-        return account.id
+    return make_account(idp_app).id
 
 
 def authorize_url(**extra: str) -> str:

@@ -99,29 +99,16 @@ def test_unknown_trace_and_linking_record_are_json_404(idp_client, rp_client):
     assert rp_client.get("/api/lab/linking/999").status_code == 404
 
 
-@pytest.mark.parametrize("path", IDP_PAGES)
-def test_idp_lab_pages_need_the_token_off_loopback_and_lab_mode(apps, path):
-    on = apps("idp")
+@pytest.mark.parametrize(("name", "path"), [("idp", path) for path in IDP_PAGES] + [("rp", path) for path in RP_PAGES])
+def test_lab_pages_need_the_token_off_loopback_and_lab_mode(apps, name, path):
+    on = apps(name)
     assert on.test_client().get(path, environ_base=LOOPBACK).status_code == 200
     refused = on.test_client().get(path, environ_base=REMOTE)
     assert refused.status_code == 302
     assert refused.headers["Location"].startswith("/lab-access?next=")
     token = {"X-Lab-Token": on.config["LAB_TOKEN"]}
     assert on.test_client().get(path, environ_base=REMOTE, headers=token).status_code == 200
-    off = apps("idp", LAB_MODE=False).test_client()
-    assert off.get(path, environ_base=LOOPBACK).status_code == 404
-
-
-@pytest.mark.parametrize("path", RP_PAGES)
-def test_diary_lab_pages_need_the_token_off_loopback_and_lab_mode(apps, path):
-    on = apps("rp")
-    assert on.test_client().get(path, environ_base=LOOPBACK).status_code == 200
-    refused = on.test_client().get(path, environ_base=REMOTE)
-    assert refused.status_code == 302
-    assert refused.headers["Location"].startswith("/lab-access?next=")
-    token = {"X-Lab-Token": on.config["LAB_TOKEN"]}
-    assert on.test_client().get(path, environ_base=REMOTE, headers=token).status_code == 200
-    off = apps("rp", LAB_MODE=False).test_client()
+    off = apps(name, LAB_MODE=False).test_client()
     assert off.get(path, environ_base=LOOPBACK).status_code == 404
 
 
