@@ -29,9 +29,9 @@ translations: install
 
 # Update the catalogues from the source (run after changing UI strings, then translate the new entries).
 extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o idp/translations/messages.pot idp fedlab
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o idp/translations/messages.pot idp labkit
 	$(BIN)/pybabel update -i idp/translations/messages.pot -d idp/translations -l en --no-fuzzy-matching
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o rp/translations/messages.pot rp fedlab
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o rp/translations/messages.pot rp labkit
 	$(BIN)/pybabel update -i rp/translations/messages.pot -d rp/translations -l en --no-fuzzy-matching
 
 setup: translations

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import click
 import requests
 
-from fedlab.cliutil import emit
-from fedlab.cliutil import fail
+from labkit.cliutil import emit
+from labkit.cliutil import fail
 from shared import scenarios as library
 from shared.scenarios import Scenario
 

@@ -15,9 +15,9 @@ from shared.demo_people import DEMO_RP_PASSWORD
 
 def seed_idp_demo(session, rp_base_url: str) -> None:
     """Seed the IdP: the demo people's accounts, the citizens registry and the diary as a client."""
-    from fedlab.web import password_hasher
     from idp.domain.clients import ensure_client
     from idp.domain.scenario import seed_demo
+    from labkit.web import password_hasher
     from shared.clock import real_now
 
     seed_demo(session, password_hasher(), real_now().date())

@@ -33,11 +33,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.update(build_config(config))
 
-    from fedlab import web
     from idp.extensions import babel
     from idp.extensions import csrf
     from idp.extensions import db
     from idp.extensions import migrate
+    from labkit import web
 
     # Lab mode: the presenter page (/lab/presenter) frames the IdP's own pages; never another origin.
     web.setup_app(app, db, migrate, csrf, babel, same_origin_framing=bool(app.config.get("LAB_MODE")))

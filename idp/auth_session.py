@@ -10,13 +10,13 @@ from typing import Any
 
 from flask import session
 
-from fedlab.sessions import logged_in
-from fedlab.sessions import require_login
-from fedlab.sessions import reset_session
-from fedlab.sessions import safe_next
-from fedlab.sessions import start_session
 from idp.extensions import db
 from idp.models.accounts import Account
+from labkit.sessions import logged_in
+from labkit.sessions import require_login
+from labkit.sessions import reset_session
+from labkit.sessions import safe_next
+from labkit.sessions import start_session
 
 __all__ = ["auth_time", "current_account", "login_account", "login_required", "logout", "safe_next"]
 

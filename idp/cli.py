@@ -8,10 +8,10 @@ from typing import Any
 import click
 from flask import current_app
 
-from fedlab.cliutil import fail
-from fedlab.cliutil import in_app_of
-from fedlab.cliutil import iso_date
 from idp.extensions import db
+from labkit.cliutil import fail
+from labkit.cliutil import in_app_of
+from labkit.cliutil import iso_date
 
 
 def account_json(account) -> dict[str, Any]:
@@ -84,11 +84,11 @@ def account_group() -> None:
 @in_app
 def account_create(as_json: bool, **fields: Any) -> None:
     """Create an account directly (contacts count as confirmed)."""
-    from fedlab.web import password_hasher
     from idp.domain import labstate
     from idp.domain.accounts import AccountInvalid
     from idp.domain.accounts import AccountTaken
     from idp.domain.accounts import create_account
+    from labkit.web import password_hasher
 
     try:
         account = create_account(db.session, password_hasher(), today=labstate.now(db.session).date(), **fields)

@@ -6,11 +6,11 @@ import json
 
 import click
 
-from fedlab.cliutil import emit
-from fedlab.cliutil import fail
-from fedlab.cliutil import in_app_of
-from fedlab.cliutil import trainer_command as make_trainer_command
 from idp.extensions import db
+from labkit.cliutil import emit
+from labkit.cliutil import fail
+from labkit.cliutil import in_app_of
+from labkit.cliutil import trainer_command as make_trainer_command
 
 in_app = in_app_of("idp:create_app")
 

@@ -7,11 +7,11 @@ from typing import Any
 import click
 from flask import current_app
 
-from fedlab.cliutil import emit
-from fedlab.cliutil import fail
-from fedlab.cliutil import in_app_of
-from fedlab.cliutil import iso_date
 from idp.extensions import db
+from labkit.cliutil import emit
+from labkit.cliutil import fail
+from labkit.cliutil import in_app_of
+from labkit.cliutil import iso_date
 
 in_app = in_app_of("idp:create_app")
 

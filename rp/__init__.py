@@ -31,7 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.update(build_config(config))
 
-    from fedlab import web
+    from labkit import web
     from rp.extensions import babel
     from rp.extensions import csrf
     from rp.extensions import db

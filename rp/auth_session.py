@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fedlab.sessions import logged_in
-from fedlab.sessions import require_login
-from fedlab.sessions import reset_session
-from fedlab.sessions import safe_next
-from fedlab.sessions import start_session
+from labkit.sessions import logged_in
+from labkit.sessions import require_login
+from labkit.sessions import reset_session
+from labkit.sessions import safe_next
+from labkit.sessions import start_session
 from rp.extensions import db
 from rp.models.people import User
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from fedlab.cliutil import in_app_of
-from fedlab.cliutil import trainer_command as make_trainer_command
+from labkit.cliutil import in_app_of
+from labkit.cliutil import trainer_command as make_trainer_command
 
 in_app = in_app_of("rp:create_app")
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import click
 
-from fedlab.cliutil import emit
-from fedlab.cliutil import fail
-from fedlab.cliutil import in_app_of
+from labkit.cliutil import emit
+from labkit.cliutil import fail
+from labkit.cliutil import in_app_of
 
 in_app = in_app_of("rp:create_app")
 
@@ -106,7 +106,7 @@ def people_create(
     as_json,
 ) -> None:
     """Create a person with one role (a pupil optionally enrolled in a class) and optionally a diary login."""
-    from fedlab.web import password_hasher
+    from labkit.web import password_hasher
     from rp.domain.people import PeopleError
     from rp.domain.people import check_person_input
     from rp.domain.people import class_by_name

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from fedlab.cliutil import emit
-from fedlab.cliutil import fail
-from fedlab.cliutil import in_app_of
+from labkit.cliutil import emit
+from labkit.cliutil import fail
+from labkit.cliutil import in_app_of
 
 in_app = in_app_of("rp:create_app")
 

@@ -1,4 +1,4 @@
-"""The one lab guard of both apps (``fedlab.web.lab_guard``): lab mode, the lab token, and ProxyFix."""
+"""The one lab guard of both apps (``labkit.web.lab_guard``): lab mode, the lab token, and ProxyFix."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from wtforms import SubmitField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
-from fedlab.forms import FlaskForm
+from labkit.forms import FlaskForm
 
 REQUIRED = _l("Заполните это поле.")
 

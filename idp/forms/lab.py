@@ -13,7 +13,7 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
-from fedlab.forms import FlaskForm
+from labkit.forms import FlaskForm
 from shared.clock import parse_duration
 
 

@@ -9,7 +9,7 @@ from wtforms import SubmitField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
-from fedlab.forms import FlaskForm
+from labkit.forms import FlaskForm
 
 
 class OperatorLoginForm(FlaskForm):

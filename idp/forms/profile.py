@@ -13,9 +13,9 @@ from wtforms import SubmitField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
-from fedlab.forms import FlaskForm
 from idp.domain.verification import ProfileData
 from idp.messages import rule_message
+from labkit.forms import FlaskForm
 from shared import validators as v
 
 DATE_FORMAT_MESSAGE = _l("Укажите дату в формате ДД.ММ.ГГГГ.")

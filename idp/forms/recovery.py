@@ -8,11 +8,11 @@ from wtforms import SubmitField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
-from fedlab.forms import FlaskForm
 from idp.forms.registration import REQUIRED
 from idp.forms.registration import CodeForm
 from idp.forms.registration import ResendForm
 from idp.forms.registration import password_field
+from labkit.forms import FlaskForm
 
 
 class RecoveryForm(FlaskForm):

@@ -12,8 +12,8 @@ from wtforms.fields import TelField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
-from fedlab.forms import FlaskForm
 from idp.messages import rule_message
+from labkit.forms import FlaskForm
 
 REQUIRED = _l("Заполните это поле.")
 

@@ -6,10 +6,10 @@ import json
 
 import click
 
-from fedlab.cliutil import emit
-from fedlab.cliutil import fail
-from fedlab.cliutil import in_app_of
 from idp.extensions import db
+from labkit.cliutil import emit
+from labkit.cliutil import fail
+from labkit.cliutil import in_app_of
 
 in_app = in_app_of("idp:create_app")
 

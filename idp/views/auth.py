@@ -13,13 +13,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from fedlab.web import password_hasher
 from idp import auth_session
 from idp.domain import labstate
 from idp.domain import login as login_domain
 from idp.extensions import db
 from idp.forms.auth import LoginForm
 from idp.forms.auth import LogoutForm
+from labkit.web import password_hasher
 
 bp = Blueprint("auth", __name__)
 

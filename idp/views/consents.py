@@ -10,13 +10,13 @@ from flask import render_template
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from fedlab.forms import FlaskForm
 from idp.auth_session import current_account
 from idp.auth_session import login_required
 from idp.domain import clients as client_domain
 from idp.extensions import db
 from idp.oidc import consents
 from idp.oidc.claims import SCOPE_LABELS_RU
+from labkit.forms import FlaskForm
 
 bp = Blueprint("consents", __name__)
 

@@ -15,9 +15,6 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
-from fedlab.lab_api import reset_app
-from fedlab.web import lab_guard
-from fedlab.web import password_hasher
 from idp.domain import demo_reset
 from idp.domain import inbox
 from idp.domain import labstate
@@ -31,6 +28,9 @@ from idp.forms.lab import PaceForm
 from idp.forms.lab import PolicyForm
 from idp.forms.lab import ResetClockForm
 from idp.models.lab import Message
+from labkit.lab_api import reset_app
+from labkit.web import lab_guard
+from labkit.web import password_hasher
 from shared import validators as v
 from shared.clock import parse_duration
 from shared.scenarios import ResetOptions

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from fedlab.lab_api import reset_response
-from fedlab.lab_api import scenario_response
-from fedlab.web import lab_guard
-from fedlab.web import password_hasher
 from idp.domain import labstate
 from idp.domain import scenario as scenario_domain
 from idp.extensions import csrf
 from idp.extensions import db
+from labkit.lab_api import reset_response
+from labkit.lab_api import scenario_response
+from labkit.web import lab_guard
+from labkit.web import password_hasher
 
 bp = Blueprint("lab_api", __name__)
 csrf.exempt(bp)

@@ -27,12 +27,12 @@ from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import Length
 
-from fedlab.forms import FlaskForm
-from fedlab.web import lab_guard
 from idp.domain import claim_overrides
 from idp.domain import faults
 from idp.extensions import csrf
 from idp.extensions import db
+from labkit.forms import FlaskForm
+from labkit.web import lab_guard
 
 bp = Blueprint("lab_faults", __name__)
 

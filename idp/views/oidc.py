@@ -34,7 +34,6 @@ from werkzeug.routing import BuildError
 from wtforms import HiddenField
 from wtforms import SubmitField
 
-from fedlab.forms import FlaskForm
 from idp.auth_session import current_account
 from idp.domain import clients as client_domain
 from idp.domain import faults
@@ -53,6 +52,7 @@ from idp.oidc.metadata import discovery_document
 from idp.oidc.server import authorization
 from idp.oidc.server import issuer
 from idp.oidc.server import note_faults
+from labkit.forms import FlaskForm
 
 bp = Blueprint("oidc", __name__)
 log = logging.getLogger(__name__)

@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy import select
 
-from fedlab.web import check_lab
 from idp.domain import labstate
 from idp.domain import verification as ver
 from idp.extensions import db
@@ -31,6 +30,7 @@ from idp.forms.operator import DecisionForm
 from idp.forms.operator import OperatorLoginForm
 from idp.models.accounts import Account
 from idp.models.verification import VerificationCheck
+from labkit.web import check_lab
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 

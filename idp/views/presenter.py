@@ -12,11 +12,11 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
-from fedlab.trainer import guide_context
-from fedlab.trainer import trainer_page_response
-from fedlab.web import lab_guard
 from idp import trainer
 from idp.extensions import db
+from labkit.trainer import guide_context
+from labkit.trainer import trainer_page_response
+from labkit.web import lab_guard
 
 bp = Blueprint("presenter", __name__, url_prefix="/lab")
 

@@ -17,7 +17,6 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from fedlab.web import password_hasher
 from idp.domain import inbox
 from idp.domain import recovery as rec
 from idp.domain.accounts import AccountInvalid
@@ -35,6 +34,7 @@ from idp.views.code_steps import flash_resend_refused
 from idp.views.code_steps import password_page
 from idp.views.code_steps import pending_or_restart
 from idp.views.code_steps import resend_state
+from labkit.web import password_hasher
 
 bp = Blueprint("recovery", __name__, url_prefix="/recovery")
 

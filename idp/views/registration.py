@@ -16,7 +16,6 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from fedlab.web import password_hasher
 from idp.auth_session import current_account
 from idp.auth_session import login_account
 from idp.domain import inbox
@@ -38,6 +37,7 @@ from idp.views.code_steps import flash_resend_refused
 from idp.views.code_steps import password_page
 from idp.views.code_steps import pending_or_restart
 from idp.views.code_steps import resend_state
+from labkit.web import password_hasher
 from shared.validators import format_phone
 
 bp = Blueprint("registration", __name__, url_prefix="/registration")

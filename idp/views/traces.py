@@ -12,11 +12,11 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
-from fedlab.web import lab_guard
 from idp.extensions import db
 from idp.models.trace import ProtocolTrace
 from idp.oidc import trace
 from idp.oidc import trace_diagram
+from labkit.web import lab_guard
 
 bp = Blueprint("traces", __name__)
 

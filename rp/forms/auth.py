@@ -14,7 +14,7 @@ from wtforms.validators import EqualTo
 from wtforms.validators import Length
 from wtforms.validators import ValidationError
 
-from fedlab.forms import FlaskForm
+from labkit.forms import FlaskForm
 from shared import validators
 
 #: The diary's own password rule from the seed: 6 or more digits or Latin letters.

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
-from fedlab.forms import FlaskForm
+from labkit.forms import FlaskForm
 
 MARK_CHOICES = [(5, "5"), (4, "4"), (3, "3"), (2, "2")]
 STATUS_CHOICES = [

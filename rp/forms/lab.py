@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SubmitField
 
-from fedlab.forms import FlaskForm
+from labkit.forms import FlaskForm
 
 
 class DemoResetForm(FlaskForm):

@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 
-from fedlab.forms import FlaskForm
+from labkit.forms import FlaskForm
 from rp.domain.people import RELATIONS
 
 MESSAGES = {

@@ -14,7 +14,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from fedlab.web import password_hasher
+from labkit.web import password_hasher
 from rp.auth_session import current_user
 from rp.auth_session import login_required
 from rp.auth_session import login_user

@@ -11,7 +11,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import SubmitField
 
-from fedlab.forms import FlaskForm
+from labkit.forms import FlaskForm
 from rp.auth_session import login_required
 from rp.auth_session import safe_next
 from rp.domain.consent import consent_state

@@ -15,7 +15,7 @@ from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 
-from fedlab.web import password_hasher
+from labkit.web import password_hasher
 from rp.auth_session import login_user
 from rp.auth_session import safe_next
 from rp.domain import linking

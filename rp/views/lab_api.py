@@ -12,11 +12,11 @@ from flask import current_app
 from flask import jsonify
 from flask import render_template
 
-from fedlab.lab_api import json_error
-from fedlab.lab_api import reset_response
-from fedlab.lab_api import scenario_response
-from fedlab.web import lab_guard
-from fedlab.web import password_hasher
+from labkit.lab_api import json_error
+from labkit.lab_api import reset_response
+from labkit.lab_api import scenario_response
+from labkit.web import lab_guard
+from labkit.web import password_hasher
 from rp.domain import scenario as scenario_domain
 from rp.extensions import csrf
 from rp.extensions import db

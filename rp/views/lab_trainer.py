@@ -11,10 +11,10 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
-from fedlab.lab_api import reset_app
-from fedlab.trainer import guide_context
-from fedlab.trainer import trainer_page_response
-from fedlab.web import lab_guard
+from labkit.lab_api import reset_app
+from labkit.trainer import guide_context
+from labkit.trainer import trainer_page_response
+from labkit.web import lab_guard
 from rp import trainer
 from rp.domain import scenario as scenario_domain
 from rp.extensions import db

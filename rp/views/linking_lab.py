@@ -12,7 +12,7 @@ from flask import render_template
 from flask import request
 from sqlalchemy import select
 
-from fedlab.web import lab_guard
+from labkit.web import lab_guard
 from rp.extensions import db
 from rp.models.linking import LinkingRecord
 

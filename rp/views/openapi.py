@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint
 
-from fedlab.web import openapi_response
+from labkit.web import openapi_response
 
 bp = Blueprint("openapi", __name__)
 

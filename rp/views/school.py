@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy import select
 
-from fedlab.web import password_hasher
+from labkit.web import password_hasher
 from rp.domain import access
 from rp.domain import people as people_domain
 from rp.domain import school_admin

@@ -32,9 +32,9 @@ PROFILE = {
 
 def make_account(app, **fields) -> int:
     """Create an account (a simplified one unless fields say otherwise) and return its id."""
-    from fedlab.web import password_hasher
     from idp.domain.accounts import create_account
     from idp.extensions import db
+    from labkit.web import password_hasher
 
     values = {"last_name": "Иванова", "first_name": "Мария", "phone": "+79110000001", "password": "Secret+123"}
     values.update(fields)

@@ -161,7 +161,7 @@ def add_person(app, login_name: str | None = "ivanova.m", password: str = "dnevn
     """Create a diary person (Ivanova unless overridden) with a diary login; return the user id (or person id)."""
     from datetime import date
 
-    from fedlab.web import password_hasher
+    from labkit.web import password_hasher
     from rp.extensions import db
     from rp.models.people import Person
     from rp.models.people import User

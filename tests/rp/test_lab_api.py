@@ -46,7 +46,7 @@ def test_scenario_creates_people_logins_and_links_in_the_demo_region(rp_app, rp_
 
 def test_the_scenario_login_works_with_its_diary_password(rp_app, rp_client):
     assert load(rp_client, "name-typo").status_code == 200
-    from fedlab.web import password_hasher
+    from labkit.web import password_hasher
 
     with rp_app.app_context():
         user = db.session.scalar(select(User).where(User.login == "frolova.n"))

@@ -45,7 +45,7 @@ def create_args(*extra: str) -> list[str]:
 
 
 def test_create_a_pupil_in_a_class_with_a_login(rp_app, run):
-    from fedlab.web import password_hasher
+    from labkit.web import password_hasher
     from rp.extensions import db
     from rp.models import User
     from shared.passwords import verify_password

@@ -92,7 +92,7 @@ def operator(rp_app, school):  # noqa: F811
 
 
 def test_operator_creates_a_parent_with_a_login(rp_app, operator):
-    from fedlab.web import password_hasher
+    from labkit.web import password_hasher
     from rp.extensions import db
     from rp.models import User
     from shared.passwords import verify_password

@@ -94,8 +94,8 @@ def test_simultaneous_code_guesses_count_every_attempt(idp_app):
 
 @requires_postgresql
 def test_simultaneous_password_guesses_lock_the_account(idp):
-    from fedlab.web import password_hasher
     from idp.domain import login as login_domain
+    from labkit.web import password_hasher
 
     policy = login_domain.LockoutPolicy(max_failures=5, lockout_seconds=900)
     new_session = session_factory(idp)

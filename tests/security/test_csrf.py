@@ -11,7 +11,7 @@ from werkzeug.routing import Rule
 #: Protocol endpoints that clients (not browsers with cookies) call; they authenticate otherwise.
 PROTOCOL_ENDPOINTS = {"/authorize", "/token", "/userinfo", "/revoke", "/introspect", "/logout", "/register"}
 
-#: The page text of fedlab.web's CSRF error handler (the request never reached the view).
+#: The page text of labkit.web's CSRF error handler (the request never reached the view).
 CSRF_REFUSAL = "Форма устарела или отправлена не с этого сайта"
 
 

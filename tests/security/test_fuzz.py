@@ -375,10 +375,10 @@ def _rules(app, destructive: bool):
 
 
 def _idp_setup(idp_app) -> dict[str, list[Any]]:
-    from fedlab.web import password_hasher
     from idp.domain.scenario import seed_demo
     from idp.extensions import db
     from idp.models.accounts import Account
+    from labkit.web import password_hasher
 
     idp_app.config["PROPAGATE_EXCEPTIONS"] = True
     with idp_app.app_context():

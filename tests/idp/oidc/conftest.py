@@ -132,9 +132,9 @@ def oidc_app(idp_app):
 
 def make_account(app, level: str = "standard", **overrides):
     """Create an account (standard by default, with passport and SNILS) and return it detached."""
-    from fedlab.web import password_hasher
     from idp.domain.accounts import create_account
     from idp.extensions import db
+    from labkit.web import password_hasher
     from shared.validators import make_snils
 
     fields = dict(

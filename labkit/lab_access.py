@@ -23,8 +23,8 @@ from wtforms import SubmitField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
-from fedlab.forms import FlaskForm
-from fedlab.sessions import safe_next
+from labkit.forms import FlaskForm
+from labkit.sessions import safe_next
 
 log = logging.getLogger(__name__)
 

@@ -239,7 +239,7 @@ def check_lab(api: bool) -> Any:
     if not current_app.config.get("LAB_MODE"):
         abort(404)
     if not api and not from_loopback() and not lab_token_ok():
-        from fedlab.lab_access import unlocked
+        from labkit.lab_access import unlocked
 
         if not unlocked():
             return redirect(url_for("lab_access.unlock", next=request.full_path.rstrip("?")))
@@ -308,7 +308,7 @@ def setup_app(
     app: Flask, db: SQLAlchemy, migrate: Any, csrf: Any, babel: Babel, *, same_origin_framing: bool = False
 ) -> None:
     """Bind an app's extensions and the plumbing both apps share (the factories call only this)."""
-    from fedlab.lab_access import setup_lab_access
+    from labkit.lab_access import setup_lab_access
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))

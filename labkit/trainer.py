@@ -1,6 +1,6 @@
 """The guided (trainer) mode plumbing both apps share: the on/off form and page, and the banner step.
 
-The CLI switch is :func:`fedlab.cliutil.trainer_command`.
+The CLI switch is :func:`labkit.cliutil.trainer_command`.
 
 Each app keeps its own ``trainer`` module (the steps, ``is_enabled`` and ``set_enabled``) and passes it here.
 """
@@ -21,7 +21,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SubmitField
 
-from fedlab.forms import FlaskForm
+from labkit.forms import FlaskForm
 
 
 class TrainerForm(FlaskForm):
