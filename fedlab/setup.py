@@ -15,12 +15,12 @@ from shared.demo_people import DEMO_RP_PASSWORD
 
 def seed_idp_demo(session, rp_base_url: str) -> None:
     """Seed the IdP: the demo people's accounts, the citizens registry and the diary as a client."""
+    from idp.domain import labstate
     from idp.domain.clients import ensure_client
     from idp.domain.scenario import seed_demo
     from labkit.web import password_hasher
-    from shared.clock import real_now
 
-    seed_demo(session, password_hasher(), real_now().date())
+    seed_demo(session, password_hasher(), labstate.now(session).date())
     ensure_client(
         session,
         client_id="dnevnik",
@@ -40,14 +40,14 @@ def rp_secret() -> str:
 
 def seed_rp_demo(session, idp_issuer: str) -> None:
     """Seed the diary: the demo school, the dvinaland region, and the already-linked demo people."""
+    from rp.clock import clock
     from rp.config import build_config
     from rp.demo import seed_school
     from rp.domain.linking import link_demo_people
     from rp.domain.regions import ensure_region
-    from shared.clock import real_now
 
     cfg = build_config()
-    seed_school(session, real_now().date())
+    seed_school(session, clock.today())
     ensure_region(
         session,
         name="dvinaland",

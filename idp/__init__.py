@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from idp.clock import bind as bind_clock
 from idp.config import INSTANCE_DIR
 from idp.config import build_config
 
@@ -32,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create and configure an instance of the IdP application."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.update(build_config(config))
+    app.extensions["clock"] = bind_clock(app.config)
 
     from idp.extensions import babel
     from idp.extensions import csrf

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from rp.clock import bind as bind_clock
 from rp.config import INSTANCE_DIR
 from rp.config import build_config
 
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create and configure an instance of the diary application."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.update(build_config(config))
+    app.extensions["clock"] = bind_clock(app.config)
 
     from labkit import web
     from rp.extensions import babel

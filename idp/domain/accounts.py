@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from idp.domain import labstate
 from idp.models.accounts import Account
 from idp.models.accounts import AccountLevel
 from idp.models.accounts import ProfileStatus
@@ -99,7 +100,7 @@ def create_account(
     Raises :class:`AccountInvalid` listing every refused field, or :class:`AccountTaken`
     when phone, e-mail or SNILS is in use (also when a concurrent insert wins the race).
     """
-    today = today or date.today()
+    today = today or labstate.now(session).date()
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {
         "last_name": _collect(errors, "last_name", v.normalize_person_name, last_name),

@@ -19,6 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from idp.clock import clock
 from idp.domain import labstate
 from idp.domain import registry
 from idp.domain.accounts import AccountTaken
@@ -31,7 +32,6 @@ from idp.models.verification import CheckStatus
 from idp.models.verification import PostalCode
 from idp.models.verification import VerificationCheck
 from shared import validators as v
-from shared.clock import business_now
 
 OK = "ok"
 #: Failure codes a registry check can give (the views translate them).
@@ -381,7 +381,7 @@ def first_due_and_now(session: Session) -> tuple[datetime | None, datetime]:
     ).one()
     if isinstance(first_due, str):  # SQLite returns aggregates of datetimes as text
         first_due = datetime.fromisoformat(first_due)
-    return first_due, business_now(float(offset_value or 0))
+    return first_due, clock.now(timedelta(seconds=float(offset_value or 0)))
 
 
 def advance_clock(session: Session, delta: timedelta, default_policy: str) -> tuple[datetime, list[VerificationCheck]]:

@@ -14,8 +14,8 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
+from idp.clock import clock
 from idp.extensions import db
-from shared.clock import real_now
 
 
 class AccountLevel(enum.StrEnum):
@@ -48,7 +48,7 @@ class Account(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: ESIA-style object identifier, the OIDC ``sub``; random and stable.
     oid: Mapped[int] = mapped_column(BigInteger, unique=True, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     last_name: Mapped[str] = mapped_column(String(100), nullable=False)
     first_name: Mapped[str] = mapped_column(String(100), nullable=False)

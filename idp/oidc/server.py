@@ -7,7 +7,6 @@ Grant subclasses only fill Authlib's hooks (storage, keys, claims); the views in
 from __future__ import annotations
 
 import os
-import time
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -38,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from idp.auth_session import logout
+from idp.clock import clock
 from idp.domain import faults
 from idp.domain import labstate
 from idp.extensions import db
@@ -47,7 +47,6 @@ from idp.models.oauth import OAuth2Client
 from idp.models.oauth import Token
 from idp.oidc import keys
 from idp.oidc.claims import released_claims
-from shared.clock import real_now
 
 #: Every client authentication method the token, revocation and introspection endpoints accept.
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
@@ -82,7 +81,7 @@ def save_token(token: dict, request) -> None:
         access_token=token["access_token"],
         refresh_token=token.get("refresh_token"),
         scope=token.get("scope", ""),
-        issued_at=int(time.time()),
+        issued_at=clock.timestamp(),
         expires_in=int(token.get("expires_in", 3600)),
         code_id=code.id if code is not None else (previous.code_id if previous is not None else None),
         auth_time=code.auth_time if code is not None else (previous.auth_time if previous is not None else None),
@@ -112,7 +111,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             redirect_uri=request.payload.redirect_uri or "",
             scope=request.scope or "",
             nonce=data.get("nonce"),
-            auth_time=int(session.get("auth_time") or time.time()),
+            auth_time=int(session.get("auth_time") or clock.timestamp()),
             acr=g.get("oidc_acr"),
             amr=session.get("amr") or "pwd",
             code_challenge=data.get("code_challenge"),
@@ -193,9 +192,14 @@ class OpenIDConnectCode(OpenIDCode):
         return {"alg": row.alg, "kid": row.kid, "typ": "JWT"}
 
     def get_client_claims(self, client: OAuth2Client) -> dict:
-        """Return ``iss``, ``aud`` and ``exp`` of the ID token."""
-        ttl = current_app.config.get("OIDC_ID_TOKEN_TTL_SECONDS", 3600)
-        return {"iss": issuer(), "aud": client.client_id, "exp": int(time.time()) + ttl}
+        """Return ``iss``, ``aud``, ``iat`` and ``exp`` of the ID token (real time: relying parties check them)."""
+        now = clock.timestamp()
+        return {
+            "iss": issuer(),
+            "aud": client.client_id,
+            "iat": now,
+            "exp": now + current_app.config["OIDC_ID_TOKEN_TTL_SECONDS"],
+        }
 
     def encode_id_token(self, token: dict, request) -> str:
         """Sign the ID token, then apply the lab's ID token faults for this client, if any."""
@@ -318,7 +322,7 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         """Accept each assertion id once per client, remembered until the assertion expires."""
         from idp.models.assertions import use_assertion_once
 
-        now = real_now()
+        now = clock.real()
         if not jti or len(str(jti)) > 255:
             return False
         try:

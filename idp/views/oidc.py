@@ -35,6 +35,7 @@ from wtforms import HiddenField
 from wtforms import SubmitField
 
 from idp.auth_session import current_account
+from idp.clock import clock
 from idp.domain import clients as client_domain
 from idp.domain import faults
 from idp.extensions import csrf
@@ -134,7 +135,7 @@ def _needs_login(account, prompts: list[str], max_age: str | None) -> bool:
         return True
     if max_age is not None and max_age.strip().isdigit():
         auth_time = session.get("auth_time") or 0
-        return time.time() - auth_time > int(max_age)
+        return clock.timestamp() - auth_time > int(max_age)
     return False
 
 
@@ -434,7 +435,7 @@ def register():
     body = {
         **client.client_metadata,
         "client_id": client.client_id,
-        "client_id_issued_at": int(time.time()),
+        "client_id_issued_at": clock.timestamp(),
         "client_secret_expires_at": 0,
     }
     if secret:

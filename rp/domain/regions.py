@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rp.clock import clock
 from rp.models.regions import DEFAULT_CLAIM_MAP
 from rp.models.regions import DEFAULT_SCOPE
 from rp.models.regions import Region
-from shared.clock import real_now
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -89,7 +89,7 @@ def region_jwks(session: Session, region: Region, force: bool, fetch: Callable[[
         return json.loads(region.jwks_json)
     jwks = fetch()
     region.jwks_json = json.dumps(jwks)
-    region.jwks_fetched_at = real_now()
+    region.jwks_fetched_at = clock.real()
     session.commit()
     return jwks
 

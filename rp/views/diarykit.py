@@ -17,11 +17,11 @@ from flask import url_for
 
 from rp.auth_session import current_user
 from rp.auth_session import login_required
+from rp.clock import clock
 from rp.domain import access
 from rp.domain.consent import ACCEPTED
 from rp.domain.consent import consent_state
 from rp.extensions import db
-from shared.clock import real_now
 
 
 def viewer() -> access.Viewer:
@@ -32,15 +32,13 @@ def viewer() -> access.Viewer:
 
 
 def today() -> date:
-    """Return the diary's today: ``DIARY_TODAY`` when configured (demos, tests), else the real date."""
-    fixed = current_app.config.get("DIARY_TODAY")
-    return date.fromisoformat(fixed) if fixed else real_now().date()
+    """Return the diary's today: the clock's day (``DIARY_TODAY`` pins it for demos and tests)."""
+    return clock.today()
 
 
 def now() -> datetime:
     """Return the current time on the diary's day."""
-    real = real_now()
-    return datetime.combine(today(), real.time())
+    return clock.now()
 
 
 def consent_ok() -> bool:

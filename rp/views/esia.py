@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from labkit.web import password_hasher
 from rp.auth_session import login_user
 from rp.auth_session import safe_next
+from rp.clock import clock
 from rp.domain import linking
 from rp.domain.logins import check_password
 from rp.domain.regions import get_region
@@ -35,7 +36,6 @@ from rp.oidc.errors import OidcError
 from rp.views.auth import diary_home
 from rp.views.auth import login_policy
 from rp.views.auth import login_problem_message
-from shared.clock import real_now
 
 bp = Blueprint("esia", __name__)
 log = logging.getLogger(__name__)
@@ -376,7 +376,7 @@ def not_found():
     exhausted = record is not None and record.legacy_attempts >= max_attempts
     if not exhausted and form.validate_on_submit():
         result = check_password(
-            db.session, password_hasher(), form.login.data, form.password.data, login_policy(), real_now()
+            db.session, password_hasher(), form.login.data, form.password.data, login_policy(), clock.real()
         )
         if result.user is not None:
             session[PENDING_KEY] = {**pending, "legacy_user_id": result.user.id}

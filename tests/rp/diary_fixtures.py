@@ -18,7 +18,7 @@ def school(rp_app):
     from rp.demo import seed_school
     from rp.extensions import db
 
-    rp_app.config["DIARY_TODAY"] = TODAY.isoformat()
+    rp_app.extensions["clock"].configure(day=TODAY)
     with rp_app.app_context():
         return seed_school(db.session, TODAY, password_hash="not-a-real-hash")
 

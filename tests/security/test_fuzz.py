@@ -448,7 +448,7 @@ def _rp_setup(rp_app) -> tuple[dict[str, list[Any]], dict[str, int]]:
     from shared.clock import real_now
 
     rp_app.config["PROPAGATE_EXCEPTIONS"] = True
-    rp_app.config["DIARY_TODAY"] = TODAY.isoformat()
+    rp_app.extensions["clock"].configure(day=TODAY)
     with rp_app.app_context():
         seed_school(db.session, TODAY, password_hash="not-a-real-hash")
         # A closed loopback port: the region's provider is "down", answered without a network.
