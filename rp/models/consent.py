@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from rp.clock import clock
-from rp.extensions import db
+from rp.db import db
 
 
 class Consent(db.Model):

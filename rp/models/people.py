@@ -16,7 +16,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from rp.clock import clock
-from rp.extensions import db
+from rp.db import db
 
 
 class Person(db.Model):

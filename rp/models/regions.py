@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from rp.clock import clock
-from rp.extensions import db
+from rp.db import db
 
 #: ESIA scopes for the attributes the diary matches on.
 DEFAULT_SCOPE = "openid fullname birthdate gender snils email mobile"

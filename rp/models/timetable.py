@@ -17,7 +17,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from rp.clock import clock
-from rp.extensions import db
+from rp.db import db
 from rp.models.people import Person
 from rp.models.school import SubjectGroup
 
