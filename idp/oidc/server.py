@@ -301,7 +301,10 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 
 
 class PrivateKeyJWT(JWTBearerClientAssertion):
-    """``private_key_jwt`` client authentication against the client's registered JWKS."""
+    """``private_key_jwt`` client authentication against the client's registered JWKS.
+
+    Authlib checks the assertion's ``exp``/``iat`` on wall time (``time.time()``), not on the IdP's clock.
+    """
 
     CLIENT_AUTH_METHOD = "private_key_jwt"
 
