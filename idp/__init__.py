@@ -33,10 +33,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.update(build_config(config))
 
+    from idp.db import db
+    from idp.db import migrate
     from idp.extensions import babel
     from idp.extensions import csrf
-    from idp.extensions import db
-    from idp.extensions import migrate
     from labkit import web
 
     # Lab mode: the presenter page (/lab/presenter) frames the IdP's own pages; never another origin.

@@ -14,7 +14,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from idp.extensions import db
+from idp.db import db
 from shared.clock import real_now
 
 
@@ -88,11 +88,6 @@ class Account(db.Model):
 
     failed_logins: Mapped[int] = mapped_column(default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-
-    @property
-    def level_enum(self) -> AccountLevel:
-        """Return the level as an :class:`AccountLevel`."""
-        return AccountLevel(self.level)
 
     @property
     def full_name(self) -> str:

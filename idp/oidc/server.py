@@ -38,9 +38,9 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from idp.auth_session import logout
+from idp.db import db
 from idp.domain import faults
 from idp.domain import labstate
-from idp.extensions import db
 from idp.models.accounts import Account
 from idp.models.oauth import AuthorizationCode
 from idp.models.oauth import OAuth2Client

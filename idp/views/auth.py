@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from idp import auth_session
+from idp.db import db
 from idp.domain import labstate
 from idp.domain import login as login_domain
-from idp.extensions import db
 from idp.forms.auth import LoginForm
 from idp.forms.auth import LogoutForm
 from labkit.web import password_hasher

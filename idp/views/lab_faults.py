@@ -27,10 +27,10 @@ from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import Length
 
+from idp.db import db
 from idp.domain import claim_overrides
 from idp.domain import faults
 from idp.extensions import csrf
-from idp.extensions import db
 from labkit.forms import FlaskForm
 from labkit.web import lab_guard
 

@@ -35,10 +35,10 @@ from wtforms import HiddenField
 from wtforms import SubmitField
 
 from idp.auth_session import current_account
+from idp.db import db
 from idp.domain import clients as client_domain
 from idp.domain import faults
 from idp.extensions import csrf
-from idp.extensions import db
 from idp.models.oauth import AuthorizationCode
 from idp.models.oauth import Token
 from idp.oidc import consents
@@ -466,7 +466,7 @@ def record_exchange(response):
             req["decoded"] = decoded
         resp: dict = {"headers": trace.mask_headers(dict(response.headers))}
         if response.location:
-            resp["location"], decoded_loc = _masked_location(response.location)
+            resp["location"], _ = _masked_location(response.location)
             resp["headers"].pop("Location", None)
         if response.mimetype == "application/json":
             body = response.get_json(silent=True)

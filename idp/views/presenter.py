@@ -13,7 +13,7 @@ from flask import request
 from flask import url_for
 
 from idp import trainer
-from idp.extensions import db
+from idp.db import db
 from labkit.trainer import guide_context
 from labkit.trainer import trainer_page_response
 from labkit.web import lab_guard

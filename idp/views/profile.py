@@ -19,12 +19,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from idp.auth_session import current_account
 from idp.auth_session import login_required
+from idp.db import db
 from idp.domain import inbox
 from idp.domain import labstate
 from idp.domain import registry
 from idp.domain import verification as ver
 from idp.domain.accounts import AccountTaken
-from idp.extensions import db
 from idp.forms.profile import PostalCodeForm
 from idp.forms.profile import PostalRequestForm
 from idp.forms.profile import ProfileForm
@@ -55,7 +55,7 @@ STATUS_BADGES = {
     ProfileStatus.REJECTED: "badge-bad",
     ProfileStatus.CONFIRMED: "badge-ok",
 }
-#: Registry failure codes (idp.domain.verification.FAILURE_CODES) as the person reads them.
+#: Registry failure codes (from the registry checks in idp.domain.verification) as the person reads them.
 REASON_MESSAGES = {
     "passport_invalid": _l("МВД: данные паспорта заполнены неверно или противоречат друг другу"),
     "passport_not_found": _l("МВД: паспорт не найден"),
