@@ -108,7 +108,7 @@ def _wait_ready(base_url: str, proc: subprocess.Popen, timeout: float = 60) -> N
         try:
             if requests.get(base_url + "/.well-known/openid-configuration", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or the worker still booting
             pass
         time.sleep(0.2)
     raise RuntimeError("the IdP did not start in time")
