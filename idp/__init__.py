@@ -18,7 +18,7 @@ BLUEPRINTS = [
     "idp.views.profile",
     "idp.views.operator",
     "idp.views.lab",
-    "idp.views.oidc",
+    "idp.oidc.endpoints",
     "idp.views.consents",
     "idp.views.traces",
     "idp.views.lab_api",
