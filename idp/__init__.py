@@ -47,6 +47,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     setup_oauth(app)
 
+    from idp.hooks import setup_due_checks
+    from idp.template_globals import register_template_globals
+
+    setup_due_checks(app)
+    register_template_globals(app)
     web.register_blueprints(app, BLUEPRINTS)
 
     from idp.cli import idp_cli
