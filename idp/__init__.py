@@ -48,10 +48,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     setup_oauth(app)
 
     from idp.hooks import setup_due_checks
+    from idp.template_globals import register_context_processors
     from idp.template_globals import register_template_globals
 
     setup_due_checks(app)
     register_template_globals(app)
+    register_context_processors(app)
     web.register_blueprints(app, BLUEPRINTS)
 
     from idp.cli import idp_cli

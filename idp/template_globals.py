@@ -1,7 +1,7 @@
 """What every IdP template may use: account and registry labels, the header's account, the lab banners.
 
-Registered by the app factory (:func:`register_template_globals`). The lab's faults banner asks the
-database only when a page that shows it renders, once per request.
+Registered by the app factory (:func:`register_template_globals`, :func:`register_context_processors`).
+The lab's faults banner asks the database only when a page that shows it renders, once per request.
 """
 
 from __future__ import annotations
@@ -120,8 +120,12 @@ def inject_guide() -> dict[str, Any]:
 
 
 def register_template_globals(app: Flask) -> None:
-    """Make the labels, the header's account, the faults banner and the trainer's step available to every template."""
+    """Make the account and registry labels and the faults banner's query available to every template."""
     for function in (level_label, status_label, status_badge, reason_lines, registry_result, lab_active_faults):
         app.add_template_global(function)
+
+
+def register_context_processors(app: Flask) -> None:
+    """Give every page the header's account and, in the guided mode, the trainer's step."""
     app.context_processor(inject_nav)
     app.context_processor(inject_guide)
