@@ -52,6 +52,7 @@ def test_fifty_simultaneous_registrations_with_one_snils_make_one_account(idp_ap
                 doc_number=f"{i:06d}",
                 doc_issue_date=date(2005, 1, 1),
                 level="standard",
+                birth_place="г. Москва",
             )
             session.commit()
             return account.id

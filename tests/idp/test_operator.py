@@ -92,6 +92,7 @@ def test_operator_confirms_identity_of_a_standard_account(idp_app, operator):
     account_id = make_account(
         idp_app,
         level="standard",
+        birth_place="г. Москва",
         gender="F",
         birth_date=date(1984, 3, 14),
         snils=SNILS,

@@ -197,6 +197,7 @@ def standard_id(idp_app, idp_client):
     account_id = make_account(
         idp_app,
         level="standard",
+        birth_place="г. Москва",
         gender="F",
         birth_date=date(1984, 3, 14),
         snils=SNILS,
