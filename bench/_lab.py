@@ -96,7 +96,7 @@ def idp_env(database_url: str, port: int, workdir: Path, **settings: str) -> dic
 
 def create_schema(env: dict[str, str]) -> None:
     """Create the IdP tables from the models (the same schema the migrations describe)."""
-    code = "from idp import create_app\nfrom idp.extensions import db\nwith create_app().app_context(): db.create_all()"
+    code = "from idp import create_app\nfrom idp.db import db\nwith create_app().app_context(): db.create_all()"
     subprocess.run([_python(), "-c", code], env=env, cwd=ROOT, check=True, timeout=120)
 
 
@@ -108,7 +108,7 @@ def _wait_ready(base_url: str, proc: subprocess.Popen, timeout: float = 60) -> N
         try:
             if requests.get(base_url + "/.well-known/openid-configuration", timeout=2).status_code == 200:
                 return
-        except (requests.ConnectionError, requests.Timeout):
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or the worker still booting
             pass
         time.sleep(0.2)
     raise RuntimeError("the IdP did not start in time")

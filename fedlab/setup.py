@@ -77,7 +77,7 @@ def _migrate_and_seed(
 def migrate_and_seed_idp(echo: Callable[[str], None], rp_base_url: str) -> None:
     """Bring the IdP's schema up to date and seed its demo data if it has none."""
     from idp import create_app
-    from idp.extensions import db
+    from idp.db import db
     from idp.models import Account
 
     def seed(session) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from flask import session
 
 from idp.clock import clock
-from idp.extensions import db
+from idp.db import db
 from idp.models.accounts import Account
 from labkit.sessions import logged_in
 from labkit.sessions import require_login

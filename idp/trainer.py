@@ -94,7 +94,7 @@ STEPS: dict[str, Step] = {
     "registration.done": REGISTRATION_DONE,
     "profile.edit": PROFILE_EDIT,
     "profile.index": PROFILE_INDEX,
-    "oidc.authorize": CONSENT,
+    "oidc.authorization.authorize": CONSENT,
 }
 
 

@@ -156,8 +156,8 @@ def test_language_switch_keeps_the_page_parameters(idp_client):
 @pytest.fixture
 def idp_with_client_and_account(idp_app):
     """The IdP with the client ``app`` and a standard account; returns the account's id."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with idp_app.test_request_context():
         create_client(db.session, "app", "s3cret-" + "x" * 24, [REDIRECT], name="Дневник.ру")

@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from idp.domain import labstate
+from idp.domain.profile_rules import PROFILE_CITIZENSHIP
+from idp.domain.profile_rules import profile_problems
 from idp.models.accounts import Account
 from idp.models.accounts import AccountLevel
 from idp.models.accounts import ProfileStatus
@@ -150,6 +152,10 @@ def create_account(
         ):
             if not value:
                 errors.setdefault(name, []).append("required_for_level")
+        # A standard or verified account has a confirmed profile: the profile rules hold for it too.
+        profile_citizenship = citizenship or PROFILE_CITIZENSHIP
+        for name, code in profile_problems(birth_date, birth_place, profile_citizenship, today).items():
+            errors.setdefault(name, []).append(code)
     if errors:
         raise AccountInvalid(errors)
 
@@ -165,7 +171,7 @@ def create_account(
         gender=gender,
         birth_date=birth_date,
         birth_place=birth_place or None,
-        citizenship=citizenship or ("RUS" if level_value != AccountLevel.SIMPLIFIED else None),
+        citizenship=citizenship or (PROFILE_CITIZENSHIP if level_value != AccountLevel.SIMPLIFIED else None),
         doc_type="RF_PASSPORT" if doc_series else None,
         doc_issue_date=doc_issue_date,
         doc_issued_by=doc_issued_by or None,

@@ -34,16 +34,6 @@ from idp.models.verification import VerificationCheck
 from shared import validators as v
 
 OK = "ok"
-#: Failure codes a registry check can give (the views translate them).
-FAILURE_CODES = (
-    "passport_invalid",
-    "passport_not_found",
-    "person_mismatch",
-    "gender_mismatch",
-    "snils_invalid",
-    "snils_not_found",
-    "snils_other_person",
-)
 POSTAL_CODE_TTL = timedelta(days=30)
 POSTAL_MAX_ATTEMPTS = 3
 #: Letters one account may request in all; then only the service centre can confirm.

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from idp.clock import clock
-from idp.extensions import db
+from idp.db import db
 
 
 class AccountLevel(enum.StrEnum):
@@ -88,11 +88,6 @@ class Account(db.Model):
 
     failed_logins: Mapped[int] = mapped_column(default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-
-    @property
-    def level_enum(self) -> AccountLevel:
-        """Return the level as an :class:`AccountLevel`."""
-        return AccountLevel(self.level)
 
     @property
     def full_name(self) -> str:

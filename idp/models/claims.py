@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from idp.clock import clock
-from idp.extensions import db
+from idp.db import db
 
 
 class ClaimOverride(db.Model):

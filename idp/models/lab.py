@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from idp.clock import clock
-from idp.extensions import db
+from idp.db import db
 
 
 class LabSetting(db.Model):

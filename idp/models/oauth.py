@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from idp.clock import clock
-from idp.extensions import db
+from idp.db import db
 
 #: Every scope the provider knows; requested scopes outside it are ignored.
 SUPPORTED_SCOPES = (

@@ -1,7 +1,8 @@
 """Authlib wiring of the OpenID Provider: the authorization server, its grants and endpoints.
 
-Grant subclasses only fill Authlib's hooks (storage, keys, claims); the views in
-``idp.views.oidc`` adapt HTTP to these objects.
+Grant subclasses only fill Authlib's hooks (storage, keys, claims); the endpoints in
+``idp.oidc.endpoints`` adapt HTTP to these objects. What a request carries between its endpoint and
+the grants (trace id, ``acr``, fired faults) is its :class:`idp.oidc.context.Exchange`.
 """
 
 from __future__ import annotations
@@ -31,20 +32,20 @@ from authlib.oidc.core.grants import OpenIDCode
 from authlib.oidc.rpinitiated import EndSessionEndpoint
 from flask import Flask
 from flask import current_app
-from flask import g
 from joserfc.jwk import KeySet
 from sqlalchemy import select
 from sqlalchemy import update
 
 from idp.auth_session import logout
 from idp.clock import clock
+from idp.db import db
 from idp.domain import faults
 from idp.domain import labstate
-from idp.extensions import db
 from idp.models.accounts import Account
 from idp.models.oauth import AuthorizationCode
 from idp.models.oauth import OAuth2Client
 from idp.models.oauth import Token
+from idp.oidc import context
 from idp.oidc import keys
 from idp.oidc.claims import released_claims
 
@@ -55,7 +56,7 @@ CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key
 def note_faults(fired: list[faults.FiredFault]) -> None:
     """Remember the lab faults fired in this request, so the protocol trace shows them."""
     if fired:
-        g.trace_faults = [*g.get("trace_faults", []), *(f.as_trace() for f in fired)]
+        context.current().faults.extend(f.as_trace() for f in fired)
 
 
 def issuer() -> str:
@@ -103,6 +104,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
         data = request.payload.data
         account = request.user
+        exchange = context.current()
         ttl = current_app.config.get("OIDC_CODE_TTL_SECONDS", 60)
         row = AuthorizationCode(
             code=code,
@@ -112,12 +114,12 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             scope=request.scope or "",
             nonce=data.get("nonce"),
             auth_time=int(session.get("auth_time") or clock.timestamp()),
-            acr=g.get("oidc_acr"),
+            acr=exchange.acr,
             amr=session.get("amr") or "pwd",
             code_challenge=data.get("code_challenge"),
             code_challenge_method=data.get("code_challenge_method"),
             expires_at=labstate.now(db.session) + timedelta(seconds=ttl),
-            trace_id=g.get("trace_id"),
+            trace_id=exchange.trace_id,
         )
         db.session.add(row)
         db.session.flush()
@@ -133,8 +135,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         if row is None:
             return None
         if row.used_at is not None:
-            _revoke_tokens_of_code(row.id)
-            db.session.commit()
+            _revoke_tokens_of_code(row.id)  # committed by the token endpoint with its error answer
             return None
         if row.expires_at < labstate.now(db.session):
             return None
@@ -203,7 +204,7 @@ class OpenIDConnectCode(OpenIDCode):
 
     def encode_id_token(self, token: dict, request) -> str:
         """Sign the ID token, then apply the lab's ID token faults for this client, if any."""
-        g.oidc_client_id = request.client.client_id
+        context.current().id_token_client_id = request.client.client_id
         id_token = super().encode_id_token(token, request)
         fired = faults.take(db.session, faults.ID_TOKEN_KINDS, request.client.client_id)
         if not fired:
@@ -225,7 +226,7 @@ class OpenIDConnectCode(OpenIDCode):
 
     def generate_user_info(self, user: Account, scope: str) -> dict:
         """Return the account's claims for the granted scope (with the lab's scripted claims)."""
-        return released_claims(db.session, user, scope, g.get("oidc_client_id"))
+        return released_claims(db.session, user, scope, context.current().id_token_client_id)
 
 
 class StrictCodeChallenge(CodeChallenge):
@@ -467,6 +468,9 @@ class Server(AuthorizationServer):
 authorization = Server()
 require_oauth = ResourceProtector()
 
+#: The grants registered on :data:`authorization`, which every app of the process shares (registered once).
+REGISTERED_GRANTS: list[type[grants.BaseGrant]] = []
+
 
 def _token_generator(app: Flask):
     """Return a bearer generator that issues refresh tokens only for ``offline_access``."""
@@ -504,11 +508,12 @@ def setup_oauth(app: Flask) -> None:
         os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
     authorization.init_app(app, query_client=query_client, save_token=save_token)
     authorization.register_token_generator("default", _token_generator(app))
-    if not authorization._authorization_grants:
+    if not REGISTERED_GRANTS:
         authorization.register_grant(
             AuthorizationCodeGrant, [OpenIDConnectCode(require_nonce=False), StrictCodeChallenge(required=True)]
         )
         authorization.register_grant(RefreshTokenGrant)
+        REGISTERED_GRANTS.extend([AuthorizationCodeGrant, RefreshTokenGrant])
         authorization.register_client_auth_method("private_key_jwt", PrivateKeyJWT())
         authorization.register_endpoint(TokenRevocation)
         authorization.register_endpoint(TokenIntrospection)

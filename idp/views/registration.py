@@ -18,11 +18,11 @@ from flask_babel import lazy_gettext as _l
 
 from idp.auth_session import current_account
 from idp.auth_session import login_account
+from idp.db import db
 from idp.domain import inbox
 from idp.domain import registration as reg
 from idp.domain.accounts import AccountInvalid
 from idp.domain.accounts import AccountTaken
-from idp.extensions import db
 from idp.forms.registration import CodeForm
 from idp.forms.registration import PasswordForm
 from idp.forms.registration import RegistrationForm

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from idp.db import db
 from idp.domain import labstate
-from idp.extensions import db
 
 
 def csrf(html: str) -> str:

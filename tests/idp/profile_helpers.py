@@ -32,8 +32,8 @@ PROFILE = {
 
 def make_account(app, **fields) -> int:
     """Create an account (a simplified one unless fields say otherwise) and return its id."""
+    from idp.db import db
     from idp.domain.accounts import create_account
-    from idp.extensions import db
     from labkit.web import password_hasher
 
     values = {"last_name": "Иванова", "first_name": "Мария", "phone": "+79110000001", "password": "Secret+123"}
@@ -73,8 +73,8 @@ def submit_profile(client, token_page: str = "/profile/edit", **overrides):
 
 def advance(app, duration: str):
     """Move the lab clock forward and run due checks, as ``fedlab clock advance`` does."""
+    from idp.db import db
     from idp.domain import verification as ver
-    from idp.extensions import db
     from shared.clock import parse_duration
 
     with app.app_context():
@@ -84,7 +84,7 @@ def advance(app, duration: str):
 
 def account_state(app, account_id: int) -> tuple[str, str, str | None]:
     """Return (level, profile_status, rejection reason) of an account."""
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.accounts import Account
 
     with app.app_context():
@@ -94,8 +94,8 @@ def account_state(app, account_id: int) -> tuple[str, str, str | None]:
 
 def add_registry_person(app, **overrides) -> None:
     """Put the :data:`PROFILE` person (changed by ``overrides``) in the lab registry."""
+    from idp.db import db
     from idp.domain import registry
-    from idp.extensions import db
 
     values = {
         "last_name": "Иванова",
@@ -115,8 +115,8 @@ def add_registry_person(app, **overrides) -> None:
 
 def set_policy(app, policy: str) -> None:
     """Store the registry policy."""
+    from idp.db import db
     from idp.domain import registry
-    from idp.extensions import db
 
     with app.app_context():
         registry.set_policy(db.session, policy)

@@ -17,8 +17,8 @@ from tests.idp.oidc.conftest import make_account
 
 @pytest.fixture
 def app(idp_app):
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with idp_app.app_context():
         create_client(db.session, "app", SECRET, ["https://app.example/cb"], name="Тестовое приложение")

@@ -26,8 +26,8 @@ from tests.idp.oidc.conftest import query_of
 @pytest.fixture
 def app(idp_app):
     """The IdP with clients ``app`` and ``other`` registered."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with idp_app.app_context():
         create_client(db.session, "app", SECRET, [REDIRECT], name="Тестовое приложение")
@@ -46,8 +46,8 @@ def flow(app):
 
 def add(app, kind: str, **kwargs) -> int:
     """Add a fault directly through the domain module and return its id."""
+    from idp.db import db
     from idp.domain import faults
-    from idp.extensions import db
 
     with app.app_context():
         row = faults.add_fault(db.session, kind, **kwargs)
@@ -56,8 +56,8 @@ def add(app, kind: str, **kwargs) -> int:
 
 
 def active(app) -> list[dict]:
+    from idp.db import db
     from idp.domain import faults
-    from idp.extensions import db
 
     with app.app_context():
         return [faults.fault_json(f) for f in faults.active_faults(db.session)]
@@ -260,8 +260,8 @@ def test_userinfo_returns_another_sub(app, flow):
     ],
 )
 def test_bad_faults_are_refused(app, kind, kwargs, field):
+    from idp.db import db
     from idp.domain import faults
-    from idp.extensions import db
 
     with app.app_context(), pytest.raises(faults.FaultInvalid) as err:
         faults.add_fault(db.session, kind, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlalchemy import select
 
-from idp.extensions import db
+from idp.db import db
 from idp.models import Account
 from idp.models import LabSetting
 from idp.models import Message

@@ -10,7 +10,7 @@ import responses
 from sqlalchemy import func
 from sqlalchemy import select
 
-from idp.extensions import db
+from idp.db import db
 from idp.models import Account
 from idp.models import Message
 from tests.idp.profile_helpers import csrf

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from idp.db import db
 from idp.domain import labstate
 from idp.domain.accounts import create_account
-from idp.extensions import db
 from shared.passwords import make_hasher
 from shared.validators import make_snils
 

@@ -33,8 +33,8 @@ def test_script_is_served_and_polls_the_inbox(idp_client):
 def test_inbox_json_shows_a_code_as_it_arrives(idp_app, idp_client):
     assert idp_client.get("/lab/inbox.json").get_json()["messages"] == []
     with idp_app.app_context():
+        from idp.db import db
         from idp.domain import inbox
-        from idp.extensions import db
 
         inbox.send(db.session, "sms", "+79161234567", "Код подтверждения: 123456")
         db.session.commit()

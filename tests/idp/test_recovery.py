@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
+from idp.db import db
 from idp.domain.accounts import create_account
-from idp.extensions import db
 from idp.models.lab import Message
 from idp.models.recovery import PendingRecovery
 from shared.passwords import make_hasher

@@ -24,8 +24,8 @@ def form_token(html: str) -> str:
 @pytest.fixture
 def idp(idp_app):
     """The IdP with the confidential client ``app`` (may refresh) and a standard account."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with idp_app.app_context():
         create_client(

@@ -375,8 +375,8 @@ def _rules(app, destructive: bool):
 
 
 def _idp_setup(idp_app) -> dict[str, list[Any]]:
+    from idp.db import db
     from idp.domain.scenario import seed_demo
-    from idp.extensions import db
     from idp.models.accounts import Account
     from labkit.web import password_hasher
 
@@ -526,7 +526,7 @@ def test_the_fuzzer_notices_a_crash_a_rendered_template_and_a_partial_write(idp_
     from flask import render_template_string
     from flask import request
 
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.lab import LabSetting
 
     def crash():

@@ -114,8 +114,8 @@ class Flow:
 @pytest.fixture
 def oidc_app(idp_app):
     """The IdP app with the confidential client ``app`` registered."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with idp_app.app_context():
         create_client(
@@ -132,8 +132,8 @@ def oidc_app(idp_app):
 
 def make_account(app, level: str = "standard", **overrides):
     """Create an account (standard by default, with passport and SNILS) and return it detached."""
+    from idp.db import db
     from idp.domain.accounts import create_account
-    from idp.extensions import db
     from labkit.web import password_hasher
     from shared.validators import make_snils
 

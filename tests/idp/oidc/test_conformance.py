@@ -116,8 +116,8 @@ def test_check_11_code_reuse_revokes_tokens(logged_in):
 
 
 def test_check_12_code_expiry_and_binding(logged_in):
+    from idp.db import db
     from idp.domain import labstate
-    from idp.extensions import db
 
     code, _ = logged_in.code()
     wrong_uri = logged_in.token(code, redirect_uri="https://app.example/cb2?x=1")
@@ -173,8 +173,8 @@ def test_check_17_pkce(logged_in):
 
 
 def test_check_18_client_authentication(logged_in, oidc_app):
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with oidc_app.app_context():
         create_client(db.session, "postapp", "post-secret", [REDIRECT], auth_method="client_secret_post")
@@ -251,8 +251,8 @@ def test_check_24_error_hygiene(flow, logged_in):
 
 
 def test_check_25_refresh_token_rotates_and_is_bound(logged_in, oidc_app):
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     body = logged_in.tokens(scope="openid offline_access")
     refresh = body["refresh_token"]

@@ -7,8 +7,8 @@ from tests.idp.oidc.conftest import basic
 
 
 def _other_client(app) -> None:
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with app.app_context():
         create_client(db.session, "other", "other-secret-123", ["https://other.example/cb"])

@@ -25,8 +25,8 @@ def client_key():
 @pytest.fixture
 def jwt_flow(flow, account, client_key):
     """A logged-in flow with a client that authenticates by ``private_key_jwt``."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with flow.app.app_context():
         create_client(

@@ -18,7 +18,7 @@ NOW = datetime(2026, 3, 1, 12, 0, 0)
 
 
 def _rows(app) -> list[tuple[str, str]]:
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.assertions import UsedAssertion
 
     with app.app_context():
@@ -41,7 +41,7 @@ def test_overlong_jti_is_refused_not_a_server_error(jwt_flow, client_key):  # no
 
 
 def test_same_jti_of_different_clients_and_expiry_cleanup(idp_app):
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.assertions import UsedAssertion
     from idp.models.assertions import use_assertion_once
 

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from idp.extensions import db
+from idp.db import db
 from labkit.cliutil import emit
 from labkit.cliutil import fail
 from labkit.cliutil import in_app_of
@@ -151,8 +151,5 @@ trainer_command = make_trainer_command(
 )
 
 
-def register(group: click.Group) -> None:
-    """Add these commands to ``fedlab idp``."""
-    group.add_command(fault_group)
-    group.add_command(claims_group)
-    group.add_command(trainer_command)
+#: The fault, scripted-claims and trainer commands of the ``fedlab idp`` group.
+COMMANDS = (fault_group, claims_group, trainer_command)
