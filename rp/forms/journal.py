@@ -14,8 +14,9 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from labkit.forms import FlaskForm
+from rp.domain.journal import MARK_SCALE
 
-MARK_CHOICES = [(5, "5"), (4, "4"), (3, "3"), (2, "2")]
+MARK_CHOICES = [(v, str(v)) for v in MARK_SCALE]
 STATUS_CHOICES = [
     ("normal", _l("По расписанию")),
     ("cancelled", _l("Отменён")),
