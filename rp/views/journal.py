@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from rp.domain import access
 from rp.domain import journal
-from rp.domain.calendar import period_on
+from rp.domain.calendar import year_periods
 from rp.domain.messaging import send_by_smtp
 from rp.domain.messaging import send_to_class_parents
 from rp.domain.reports import class_pupils
@@ -29,10 +29,10 @@ from rp.forms.journal import MessageForm
 from rp.forms.journal import PeriodMarksForm
 from rp.models.comms import Message
 from rp.models.journal import Mark
-from rp.models.school import Period
 from rp.models.school import SchoolClass
 from rp.models.school import SubjectGroup
 from rp.models.timetable import Lesson
+from rp.views.diarykit import chosen_period
 from rp.views.diarykit import diary_page
 from rp.views.diarykit import nav_context
 from rp.views.diarykit import now
@@ -65,9 +65,8 @@ def group(group_id: int):
     """The journal grid of a subject group for a period: pupils × lessons, averages, period marks."""
     grp = _group(group_id)
     cls = grp.school_class
-    periods = list(db.session.scalars(select(Period).where(Period.year_id == cls.year_id).order_by(Period.starts_on)))
-    period = next((p for p in periods if p.id == request.args.get("period", type=int)), None)
-    period = period or period_on(db.session, cls.year_id, today())
+    periods = year_periods(db.session, [cls.year_id])
+    period = chosen_period(periods)
     require(period is not None)
     can_edit = access.can_edit_group(db.session, viewer(), grp.id)
     pupils = class_pupils(db.session, cls.id)
