@@ -43,7 +43,7 @@ _NORMALIZERS: dict[str, Callable[[Any], str]] = {
     "middle_name": names.normalize_name,
     "birthdate": names.normalize_birthdate,
     "gender": names.normalize_gender,
-    "snils": names.normalize_snils,
+    "snils": names.snils_digits,
 }
 
 
@@ -102,7 +102,7 @@ def _shown(field: str, value: Any, normalized: bool = False) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     if field == "snils":
-        digits = names.normalize_snils(value)
+        digits = names.snils_digits(value)
         if normalized:
             return digits[:3] + "***" + digits[6:] if len(digits) == 11 else "*" * len(digits)
         return names.mask_snils(value) if len(digits) == 11 else "*" * len(str(value))
@@ -140,7 +140,7 @@ def find_identity(session: Session, issuer: str, subject: str) -> Identity | Non
 
 
 def _candidates(session: Session, attributes: Mapping[str, str | None]) -> list[Person]:
-    snils = names.normalize_snils(attributes.get("snils"))
+    snils = names.snils_digits(attributes.get("snils"))
     conditions = []
     if snils:
         conditions.append(Person.snils == snils)
