@@ -29,9 +29,11 @@ bp = Blueprint("lab_trainer", __name__)
 bp.before_request(lab_guard)
 
 
-@bp.app_context_processor
 def inject_guide() -> dict:
-    """Give each login and linking screen its step of the instructions when the guided mode is on."""
+    """Give each login and linking screen its step of the instructions when the guided mode is on.
+
+    An app-wide context processor (registered by the app factory); it reads the database only on those screens.
+    """
     step = trainer.step_for(request.endpoint) if current_app.config.get("LAB_MODE") else None
     return guide_context(step, trainer, db)
 
