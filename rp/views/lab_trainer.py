@@ -16,9 +16,9 @@ from labkit.trainer import guide_context
 from labkit.trainer import trainer_page_response
 from labkit.web import lab_guard
 from rp import trainer
-from rp.domain import scenario as scenario_domain
 from rp.extensions import db
 from rp.forms.lab import DemoResetForm
+from rp.seed import wipe
 from rp.views.lab_api import seed_demo
 from shared.scenarios import ResetOptions
 
@@ -56,6 +56,6 @@ def demo_reset_run():
     if not DemoResetForm().validate():
         flash(_("Дневник не сброшен: форма устарела, попробуйте ещё раз."), "error")
         return redirect(url_for("lab_trainer.demo_reset_page"))
-    reset_app(db.session, scenario_domain.wipe, seed_demo, ResetOptions(demo=True))
+    reset_app(db.session, wipe, seed_demo, ResetOptions(demo=True))
     flash(_("Дневник вернулся к началу демонстрации."), "success")
     return redirect(url_for("lab_trainer.trainer_page"))
