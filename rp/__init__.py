@@ -45,4 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     web.register_blueprints(app, BLUEPRINTS)
 
+    from rp.labels import template_globals
+    from rp.views.lab_trainer import inject_guide
+
+    app.jinja_env.globals.update(template_globals())  # role_label(), achievement_kind_label() …
+    app.context_processor(inject_guide)  # the guided mode's step on the login and linking screens
+
     return app

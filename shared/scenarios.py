@@ -309,7 +309,7 @@ class _Reader:
             return None
         if checksum:
             try:
-                return v.normalize_snils(value)
+                return v.canonical_snils(value)
             except v.ValidationError as exc:
                 self.fail(key, f"not a valid SNILS ({exc.code}): {value!r}")
         digits = re.sub(r"\D", "", value)

@@ -97,7 +97,7 @@ def snils_check_number(first_nine: str) -> int:
     return 0 if rest == 100 else rest
 
 
-def normalize_snils(raw: str) -> str:
+def canonical_snils(raw: str) -> str:
     """Return SNILS as 11 digits, checking format and check number.
 
     Accepts ``XXX-XXX-XXX YY``, ``XXXXXXXXXXX`` and other spacing or hyphenation.

@@ -122,7 +122,7 @@ def create_account(
         errors.setdefault("gender", []).append("gender_format")
     if birth_date is not None:
         _collect(errors, "birth_date", v.check_birth_date, birth_date, today)
-    values["snils"] = _collect(errors, "snils", v.normalize_snils, snils) if snils else None
+    values["snils"] = _collect(errors, "snils", v.canonical_snils, snils) if snils else None
     values["inn"] = _collect(errors, "inn", v.normalize_inn, inn) if inn else None
     values["doc_series"] = (
         _collect(errors, "doc_series", v.normalize_passport_series, doc_series) if doc_series else None
@@ -198,7 +198,7 @@ def find_by_login(session: Session, login: str) -> Account | None:
     if "@" in text:
         candidates.append(Account.email == text.lower())
     else:
-        for normalise, column in ((v.normalize_phone, Account.phone), (v.normalize_snils, Account.snils)):
+        for normalise, column in ((v.normalize_phone, Account.phone), (v.canonical_snils, Account.snils)):
             try:
                 candidates.append(column == normalise(text))
             except v.ValidationError:

@@ -271,7 +271,7 @@ def _passport_well_formed(account: Account, today: date) -> bool:
 
 def _snils_well_formed(account: Account) -> bool:
     try:
-        v.normalize_snils(account.snils or "")
+        v.canonical_snils(account.snils or "")
     except v.ValidationError:
         return False
     return True

@@ -149,7 +149,7 @@ class ProfileForm(FlaskForm):
         if issue_date is not None:
             issue_date = self._rule("doc_issue_date", v.check_issue_date, issue_date, birth_date, today)
         department = self._rule("doc_department_code", v.normalize_department_code, self.doc_department_code.data)
-        snils = self._rule("snils", v.normalize_snils, self.snils.data)
+        snils = self._rule("snils", v.canonical_snils, self.snils.data)
         if any(field.errors for field in self):
             return None
         return ProfileData(

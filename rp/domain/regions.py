@@ -75,11 +75,11 @@ def set_region(
 def ensure_region(
     session: Session, name: str, title: str, issuer: str, client_id: str, client_secret: str, scope: str | None = None
 ) -> Region:
-    """Create or update a region and commit (for the demo setup)."""
+    """Create or update a region (for the demo setup; not committed)."""
     region = set_region(
         session, name, issuer=issuer, client_id=client_id, client_secret=client_secret, scope=scope, title=title
     )
-    session.commit()
+    session.flush()
     return region
 
 
@@ -90,7 +90,6 @@ def region_jwks(session: Session, region: Region, force: bool, fetch: Callable[[
     jwks = fetch()
     region.jwks_json = json.dumps(jwks)
     region.jwks_fetched_at = clock.real()
-    session.commit()
     return jwks
 
 

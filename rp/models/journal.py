@@ -20,9 +20,6 @@ from rp.db import db
 from rp.models.people import Person
 from rp.models.timetable import Lesson
 
-#: Marks on the 5-point scale.
-MARK_VALUES = (2, 3, 4, 5)
-
 
 class WorkType(db.Model):
     """A kind of work with its weight in the weighted average (Контрольная работа, 3)."""

@@ -23,7 +23,6 @@ from rp.models.school import SubjectGroup
 
 #: Lesson states shown to parents.
 LESSON_NORMAL, LESSON_CANCELLED, LESSON_REPLACED, LESSON_MOVED = "normal", "cancelled", "replaced", "moved"
-LESSON_STATUSES = (LESSON_NORMAL, LESSON_CANCELLED, LESSON_REPLACED, LESSON_MOVED)
 
 
 class TimetableSlot(db.Model):

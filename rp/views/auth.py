@@ -69,6 +69,7 @@ def login():
         result = check_password(
             db.session, password_hasher(), form.login.data, form.password.data, login_policy(), clock.real()
         )
+        db.session.commit()
         if result.user is not None:
             login_user(result.user, method="password")
             return redirect(target)
@@ -98,6 +99,7 @@ def settings():
     form = UnlinkForm()
     if form.validate_on_submit():
         removed = linking.unlink(db.session, user)
+        db.session.commit()
         if removed:
             log.info("diary login %r unlinked from Gosuslugi", user.login)
             flash(

@@ -20,7 +20,9 @@ def school(rp_app):
 
     rp_app.extensions["clock"].configure(day=TODAY)
     with rp_app.app_context():
-        return seed_school(db.session, TODAY, password_hash="not-a-real-hash")
+        summary = seed_school(db.session, TODAY, password_hash="not-a-real-hash")
+        db.session.commit()
+        return summary
 
 
 def person_id(app, login: str) -> int:

@@ -195,6 +195,7 @@ def op(rp_app):
 
     with rp_app.app_context():
         ensure_region(db.session, "test", "Тестовая область", ISSUER, CLIENT_ID, CLIENT_SECRET)
+        db.session.commit()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield FakeOP(rsps)
 

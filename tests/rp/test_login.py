@@ -20,6 +20,7 @@ def test_login_page_has_form_and_gosuslugi_button(rp_client, rp_app):
 
     with rp_app.app_context():
         ensure_region(db.session, "dvinaland", "Архангельская область", "https://op.test", "dnevnik", "s")
+        db.session.commit()
     body = rp_client.get("/login").get_data(as_text=True)
     assert 'name="login"' in body and 'name="password"' in body
     assert "Войти через ГосУслуги" in body
