@@ -101,8 +101,8 @@ def test_an_account_the_idp_refuses_rolls_everything_back(idp_app, idp_client):
 def test_not_json_and_not_an_object_are_400(idp_client):
     response = idp_client.post("/api/lab/scenario", data="title: x", content_type="text/yaml")
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_request"
-    assert idp_client.post("/api/lab/scenario", json=[1, 2]).status_code == 400
-    assert idp_client.post("/api/lab/reset", json={"demo": "yes"}).status_code == 400
+    assert idp_client.post("/api/lab/scenario", json=[1, 2]).get_json()["error"] == "invalid_scenario"
+    assert idp_client.post("/api/lab/reset", json={"demo": "yes"}).get_json()["error"] == "invalid_request"
 
 
 def test_off_loopback_the_lab_token_is_required(idp_app, idp_client):

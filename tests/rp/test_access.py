@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests.rp.diary_fixtures import TODAY
 from tests.rp.diary_fixtures import accept_consent
 from tests.rp.diary_fixtures import client_for
+from tests.rp.diary_fixtures import csrf_token
 from tests.rp.diary_fixtures import person_id
 from tests.rp.diary_fixtures import school  # noqa: F401
 
@@ -133,15 +134,33 @@ def test_denied_pages_show_no_data(rp_app, targets):
 
 
 def test_teacher_cannot_write_to_another_teachers_lesson(rp_app, targets):
+    from sqlalchemy import func
+
     from rp.extensions import db
+    from rp.models import Enrolment
     from rp.models import Lesson
+    from rp.models import Mark
+    from rp.models import WorkType
 
     with rp_app.app_context():
         other = db.session.scalar(select(Lesson.id).where(Lesson.group_id == targets["other_group"]))
+        pupil = db.session.scalar(select(Enrolment.pupil_id).where(Enrolment.class_id == targets["class"]))
+        work_type = db.session.scalar(select(WorkType.id).order_by(WorkType.id))
     client = client_for(rp_app, "uchitel")
-    res = client.post(f"/journal/lesson/{other}/marks", data={})
-    assert res.status_code in (400, 403, 404)
-    assert res.status_code != 200
+    token = csrf_token(client.get(f"/journal/lesson/{targets['lesson']}").get_data(as_text=True))
+    mark = {"mark-csrf_token": token, "mark-pupil": pupil, "mark-work_type": work_type, "mark-value": "5"}
+
+    def marks_of(lesson_id: int) -> int:
+        with rp_app.app_context():
+            return db.session.scalar(select(func.count()).select_from(Mark).where(Mark.lesson_id == lesson_id))
+
+    before = marks_of(other)
+    assert client.post(f"/journal/lesson/{other}/marks", data=mark).status_code == 404
+    assert marks_of(other) == before
+    # The same valid form on the teacher's own lesson is accepted: the refusal above is the access rule.
+    own_before = marks_of(targets["lesson"])
+    assert client.post(f"/journal/lesson/{targets['lesson']}/marks", data=mark).status_code == 302
+    assert marks_of(targets["lesson"]) == own_before + 1
 
 
 def test_parent_with_two_children_gets_a_switcher(rp_app, school):  # noqa: F811
