@@ -23,12 +23,12 @@ import pytest
 import requests
 
 from fedlab.serve import gunicorn_command
-from tests.conftest import PG_ADMIN_DSN
-from tests.conftest import pg_create_database
-from tests.conftest import pg_drop_database
 from tests.e2e.conftest import FEDLAB
 from tests.e2e.conftest import free_port
 from tests.e2e.conftest import wait_healthy
+from tests.helpers.databases import PG_ADMIN_DSN
+from tests.helpers.databases import pg_create_database
+from tests.helpers.databases import pg_drop_database
 from tests.test_postgres_migrations import postgres_reachable
 
 pytestmark = pytest.mark.e2e

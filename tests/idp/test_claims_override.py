@@ -10,9 +10,9 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from fedlab.cli import main
-from tests.idp.oidc.conftest import SECRET
-from tests.idp.oidc.conftest import Flow
-from tests.idp.oidc.conftest import make_account
+from tests.idp.oidc.helpers import SECRET
+from tests.idp.oidc.helpers import Flow
+from tests.idp.oidc.helpers import make_account
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from idp.models import OAuth2Client
 from idp.models import RegistryCitizen
 from idp.models import VerificationCheck
 from shared import scenarios
+from tests.helpers.forms import csrf_token
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
 
@@ -70,7 +71,7 @@ def test_the_scenario_account_can_log_in_with_its_password(idp_app, idp_client):
     document = scenarios.load("exact-match-first-login").to_document()
     assert idp_client.post("/api/lab/scenario", json=document).status_code == 200
     page = idp_client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = csrf_token(page)
     response = idp_client.post(
         "/login", data={"csrf_token": token, "login": "+79112000001", "password": "Gosuslugi+2024", "next": ""}
     )

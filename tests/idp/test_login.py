@@ -12,16 +12,10 @@ from idp.domain.accounts import create_account
 from idp.extensions import db
 from shared.passwords import make_hasher
 from shared.validators import make_snils
+from tests.helpers.forms import csrf_token
 
 PASSWORD = "Qwerty+123"
 SNILS = make_snils("112233445")  # 112-233-445 95
-
-
-def csrf(html: str) -> str:
-    """Read the CSRF token out of a rendered form, as a browser would submit it."""
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -44,7 +38,7 @@ def account(idp_app):
 def log_in(client, login: str, password: str = PASSWORD, next_: str | None = None):
     """Open the log-in page (with ``next`` if given) and submit the form."""
     page = client.get("/login", query_string={"next": next_} if next_ else None).get_data(as_text=True)
-    data = {"csrf_token": csrf(page), "login": login, "password": password}
+    data = {"csrf_token": csrf_token(page), "login": login, "password": password}
     hidden = re.search(r'id="next" name="next" type="hidden" value="([^"]*)"', page)
     if hidden:
         data["next"] = hidden.group(1).replace("&amp;", "&")
@@ -103,7 +97,7 @@ def test_login_form_keeps_the_login_and_clears_the_password(idp_client, account)
 
 def test_empty_fields_are_refused_without_error(idp_client):
     page = idp_client.get("/login").get_data(as_text=True)
-    res = idp_client.post("/login", data={"csrf_token": csrf(page), "login": "", "password": ""})
+    res = idp_client.post("/login", data={"csrf_token": csrf_token(page), "login": "", "password": ""})
     assert res.status_code == 200 and "Заполните это поле" in res.get_data(as_text=True)
 
 
@@ -187,7 +181,7 @@ def test_logout_needs_the_csrf_token_and_ends_the_session(idp_client, account):
     page = idp_client.get("/login").get_data(as_text=True)
     assert "Выйти" in page
     header = page[page.index('<form class="nav-logout"') :]
-    res = idp_client.post("/logout", data={"csrf_token": csrf(header)})
+    res = idp_client.post("/logout", data={"csrf_token": csrf_token(header)})
     assert res.status_code == 302 and res.headers["Location"] == "/"
     page = idp_client.get("/").get_data(as_text=True)
     assert "Выйти" not in page and "Иванов Иван" not in page
@@ -218,7 +212,7 @@ def test_login_hint_from_the_authorization_endpoint_reaches_the_form(idp_client,
 def test_login_hint_is_not_used_on_post(idp_client, account):
     page = idp_client.get("/login").get_data(as_text=True)
     resp = idp_client.post(
-        "/login?login_hint=hinted@example.ru", data={"csrf_token": csrf(page), "login": "", "password": "x"}
+        "/login?login_hint=hinted@example.ru", data={"csrf_token": csrf_token(page), "login": "", "password": "x"}
     )
     assert resp.status_code == 200
     assert "hinted@example.ru" not in resp.get_data(as_text=True)

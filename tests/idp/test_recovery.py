@@ -13,9 +13,9 @@ from idp.models.lab import Message
 from idp.models.recovery import PendingRecovery
 from shared.passwords import make_hasher
 from shared.validators import make_snils
+from tests.helpers.forms import csrf_token
 from tests.idp.code_flow_helpers import CodeSteps
 from tests.idp.code_flow_helpers import advance
-from tests.idp.code_flow_helpers import csrf
 from tests.idp.code_flow_helpers import post_form
 
 PHONE = "+79123456789"
@@ -233,7 +233,7 @@ def test_old_codes_stop_working_after_the_password_is_changed(idp_app, account):
     start(second, EMAIL)
     enter_code(second, last_code(idp_app))
     set_password(second, NEW_PASSWORD)
-    token = csrf(first.get("/recovery").get_data(as_text=True))
+    token = csrf_token(first.get("/recovery").get_data(as_text=True))
     res = first.post("/recovery/confirm", data={"csrf_token": token, "code": first_code})
     assert res.status_code == 302 and res.headers["Location"].endswith("/recovery")
     assert log_in(first, PHONE, NEW_PASSWORD).status_code == 302

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from rp.extensions import db
 from rp.models.people import User
 from shared import scenarios
-from tests.rp.diary_fixtures import csrf_token
+from tests.helpers.forms import csrf_token
 
 
 def _logins(app) -> set[str]:

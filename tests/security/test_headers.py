@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CHEAP_HASHING
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import basic
-from tests.idp.oidc.conftest import query_of
+from tests.helpers.databases import CHEAP_HASHING
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import basic
+from tests.idp.oidc.helpers import query_of
 from tests.rp.fakeop import add_person
 
 

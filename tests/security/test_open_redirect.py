@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.idp.oidc.conftest import REDIRECT
-from tests.security.conftest import IDP_PASSWORD
-from tests.security.conftest import RP_PASSWORD
-from tests.security.conftest import form_token
+from tests.helpers.forms import csrf_token
+from tests.idp.oidc.helpers import REDIRECT
+from tests.security.helpers import IDP_PASSWORD
+from tests.security.helpers import RP_PASSWORD
 
 #: Targets that browsers would take off-site (tabs and newlines are dropped by browsers, "\" is "/").
 OFFSITE = [
@@ -46,7 +46,7 @@ def test_idp_login_next_never_leaves_the_site(idp, target):
     res = client.post(
         "/login",
         data={
-            "csrf_token": form_token(page.get_data(as_text=True)),
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
             "login": idp.account.email,
             "password": IDP_PASSWORD,
             "next": target,
@@ -112,7 +112,7 @@ def test_diary_login_next_never_leaves_the_site(rp_app, diary_user, target):
     res = client.post(
         "/login",
         data={
-            "csrf_token": form_token(page.get_data(as_text=True)),
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
             "login": "ivanova.m",
             "password": RP_PASSWORD,
             "next": target,
@@ -153,7 +153,7 @@ def test_diary_consent_next_never_leaves_the_site(rp_app, diary_user, target):
     page = client.get("/consent", query_string={"next": target})
     res = client.post(
         "/consent?" + urlencode({"next": target}),
-        data={"csrf_token": form_token(page.get_data(as_text=True)), "accept": "1"},
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "accept": "1"},
     )
     assert res.status_code == 302
     assert_local(res.headers["Location"])
