@@ -51,14 +51,16 @@ system-deps:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/codespell
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Every test on SQLite, then the suite again on PostgreSQL (127.0.0.1:5432, a database of its own per run).
+# Every test on SQLite (with a coverage summary), then the suite again on PostgreSQL (127.0.0.1:5432, a database of its own per run).
 test: system-deps translations lint
-	$(BIN)/pytest $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
+	$(BIN)/pytest $(PARALLEL) --ignore=$(SERIAL) --cov --cov-report=term $(PYTEST_ARGS)
 	$(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
 	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 

@@ -163,7 +163,7 @@ def confirm():
 
 @bp.post("/resend")
 def resend():
-    """ "Отправить код ещё раз": a new code or link, rate limited."""
+    """Answer "Отправить код ещё раз": a new code or link, rate limited."""
     pending = _pending_or_restart()
     if pending is None:
         return redirect(url_for("registration.start"))

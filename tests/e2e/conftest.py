@@ -1,5 +1,6 @@
 """The lab as a newcomer runs it: ``fedlab setup`` then ``fedlab serve`` (gunicorn) on free loopback ports,
-and headless Chromium driven by Playwright."""
+and headless Chromium driven by Playwright.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """A new person in a real browser: registration, code, password, profile, registry check (fast-forwarded),
-standard, then verified by the postal code, and logging in with phone, e-mail and SNILS."""
+standard, then verified by the postal code, and logging in with phone, e-mail and SNILS.
+"""
 
 from __future__ import annotations
 

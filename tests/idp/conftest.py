@@ -1,5 +1,6 @@
 """Fixtures of the IdP tests: idp_app → oidc_app (with the confidential client ``app``) → account → flow
-→ logged_in (the flow with the account logged in)."""
+→ logged_in (the flow with the account logged in).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Fixtures of the diary tests: rp_app → the demo school (a copy of a template seeded once) → access targets;
-the fake provider."""
+the fake provider.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Fixtures of the security tests: an IdP with one client and one account (logged in by ``flow``); the diary with
-one login, the demo school and the fake provider (the diary tests' fixtures, from the same helpers)."""
+one login, the demo school and the fake provider (the diary tests' fixtures, from the same helpers).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Open redirects: no redirecting parameter of either app sends a browser off-site, except to a
-registered redirect URI of a client."""
+registered redirect URI of a client.
+"""
 
 from __future__ import annotations
 

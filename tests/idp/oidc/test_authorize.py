@@ -1,5 +1,6 @@
 """Authorization endpoint: the code flow's redirect, refusals without a redirect, prompt and max_age,
-robust parsing, POST, and error hygiene."""
+robust parsing, POST, and error hygiene.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Token endpoint: the code exchange and its response, single-use and expiring codes bound to their client and
-redirect URI, PKCE, client authentication."""
+redirect URI, PKCE, client authentication.
+"""
 
 from __future__ import annotations
 

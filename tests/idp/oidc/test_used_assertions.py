@@ -1,5 +1,6 @@
 """``private_key_jwt`` replay protection: each assertion ``jti`` is used once, kept in ``used_assertion``
-until the assertion expires, then deleted."""
+until the assertion expires, then deleted.
+"""
 
 from __future__ import annotations
 
