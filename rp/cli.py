@@ -47,7 +47,7 @@ def _add_people_commands() -> None:
     from rp.people_cli import people_group
 
     rp_cli.add_command(people_group)
-    rp_cli.add_command(people_group, name="person")  # `fedlab rp person create ...`, as issue 4 names it
+    rp_cli.add_command(people_group, name="person")  # `fedlab rp person create ...`: the same group under both names
     rp_cli.add_command(link_group)
 
 

@@ -70,7 +70,7 @@ RESULT_OK = _l("данные подтверждены")
 
 @bp.app_template_global()
 def level_label(level: str) -> str:
-    """Return the account level as the seed names it, e.g. "Стандартная (2)"."""
+    """Return the account level as Gosuslugi names it, e.g. "Стандартная (2)"."""
     return str(LEVEL_LABELS.get(level, level))
 
 

@@ -1,4 +1,4 @@
-"""Registration of a simplified account, screen by screen as the seed describes it.
+"""Registration of a simplified account, screen by screen as Gosuslugi shows it.
 
 ``/registration`` (contacts) -> ``/registration/confirm`` (SMS code, or "open the link" for
 e-mail) -> ``/registration/password`` -> ``/registration/done``.

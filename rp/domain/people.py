@@ -37,7 +37,7 @@ from shared.i18n import N_
 
 #: Roles the operator hands out (the operator role itself is not given from these forms).
 ASSIGNABLE_ROLES = (ROLE_PUPIL, ROLE_PARENT, ROLE_TEACHER, ROLE_CLASS_TEACHER)
-#: The diary's own password rule from the seed: 6 or more digits or Latin letters.
+#: The diary's own password rule: 6 or more digits or Latin letters.
 DIARY_PASSWORD = re.compile(r"^[0-9A-Za-z]{6,}$")
 #: A diary login: Latin letters, digits, dot, hyphen, underscore; starts with a letter or digit.
 LOGIN_RULE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{2,63}$")
@@ -149,7 +149,7 @@ def login_problem(session: Session, login: str, user_id: int | None = None) -> s
 
 
 def password_problem(password: str) -> str | None:
-    """Return why a diary password breaks the seed's rule (``password_short`` or ``password_chars``), or None."""
+    """Return why a diary password breaks the diary's rule (``password_short`` or ``password_chars``), or None."""
     if len(password or "") < 6:
         return "password_short"
     if not DIARY_PASSWORD.match(password):

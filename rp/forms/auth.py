@@ -17,7 +17,7 @@ from wtforms.validators import ValidationError
 from labkit.forms import FlaskForm
 from shared import validators
 
-#: The diary's own password rule from the seed: 6 or more digits or Latin letters.
+#: The diary's own password rule: 6 or more digits or Latin letters.
 DIARY_PASSWORD = re.compile(r"^[0-9A-Za-z]{6,}$")
 
 _FIELD_MESSAGES = {
@@ -82,7 +82,7 @@ class DiaryPasswordForm(FlaskForm):
     submit = SubmitField(_l("Далее"))
 
     def validate_password(self, field: PasswordField) -> None:
-        """Apply the seed's rule: at least 6 characters, digits or Latin letters only."""
+        """Apply the diary's password rule: at least 6 characters, digits or Latin letters only."""
         value = field.data or ""
         if len(value) < 6:
             raise ValidationError(str(_l("Пароль должен быть не короче 6 символов.")))

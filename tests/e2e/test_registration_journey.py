@@ -61,7 +61,7 @@ def test_registration_to_verified_account_then_login_three_ways(lab, page):
     page.get_by_role("button", name="Сохранить пароль").click()
     assert "Упрощённая учётная запись создана" in page.locator("main").inner_text()
 
-    # The profile, as the seed asks from 14 years of age.
+    # The profile, asked from 14 years of age.
     page.get_by_role("link", name="Личный кабинет").first.click()
     assert "Упрощённая (1)" in page.locator("main").inner_text()
     page.get_by_role("link", name="Заполнить профиль").click()

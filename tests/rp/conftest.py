@@ -13,7 +13,7 @@ from tests.rp.helpers import seed_school_copy
 
 @pytest.fixture
 def school(rp_app):
-    """The demo school on the test database (copied from a template seeded once); returns the seed summary."""
+    """The demo school on the test database (copied from a template seeded once); returns seed_school's summary."""
     return seed_school_copy(rp_app)
 
 

@@ -20,7 +20,7 @@ from tests.helpers.databases import pg_drop_database
 from tests.helpers.databases import reset_schema
 from tests.helpers.forms import csrf_token
 
-#: Early in the school year: two weeks of data keep the seed fast.
+#: Early in the school year: two weeks of data keep seeding fast.
 TODAY = date(2026, 9, 16)
 
 
@@ -102,7 +102,7 @@ def seed_school_copy(app) -> dict[str, Any]:
     """Give ``app`` the demo school at :data:`TODAY`: a copy of a template seeded once per process.
 
     SQLite copies the template file over the app's; PostgreSQL recreates the app's database
-    ``CREATE DATABASE … TEMPLATE …``. Returns the seed summary.
+    ``CREATE DATABASE … TEMPLATE …``. Returns seed_school's summary.
     """
     kind, name = _database_of(app)
     if kind not in _TEMPLATE:

@@ -1,4 +1,4 @@
-"""``fedlab rp person ...`` is the same command group as ``fedlab rp people ...`` (the name issue 4 uses)."""
+"""``fedlab rp person ...`` is the same command group as ``fedlab rp people ...`` (the same group under both names)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The OpenID RP certification plan (CONFORMANCE.md) against a misbehaving fake provider.
+"""The OpenID RP certification plan against a misbehaving fake provider.
 
 Each test is named after its module of ``oidcc-client-basic-certification-test-plan``. An accepted
 login reaches the linking decision (here: the first-login sequence of an exact match); a refused one
