@@ -1,11 +1,12 @@
 """Fixtures of the IdP tests: idp_app → oidc_app (with the confidential client ``app``) → account → flow
-→ logged_in (the flow with the account logged in).
+→ logged_in (the flow with the account logged in); idp_app → simplified_account.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from tests.idp.helpers import make_simplified_account
 from tests.idp.oidc.helpers import REDIRECT
 from tests.idp.oidc.helpers import SECRET
 from tests.idp.oidc.helpers import Flow
@@ -35,6 +36,12 @@ def oidc_app(idp_app):
 def account(oidc_app):
     """A standard (level 2) account with full profile data."""
     return make_account(oidc_app)
+
+
+@pytest.fixture
+def simplified_account(idp_app):
+    """Иван Иванов's simplified account, logging in by phone, e-mail or SNILS (no client registered)."""
+    make_simplified_account(idp_app)
 
 
 @pytest.fixture
