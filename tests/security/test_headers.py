@@ -67,6 +67,7 @@ def test_jwks_and_static_files_stay_cacheable(idp_client):
     css = idp_client.get("/static/idp.css")
     assert css.status_code == 200
     assert "no-store" not in css.headers.get("Cache-Control", "")
+    css.close()  # a static file is streamed from an open file
 
 
 def _rp_login(rp_app, client) -> None:
