@@ -58,9 +58,10 @@ class Server:
         log_path = self.tmp / "idp.log"
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "1"]
         command += ["--timeout", "60", "--no-control-socket", "idp:create_app()"]
-        self.process = subprocess.Popen(
-            command, env=self.env, stdout=log_path.open("a"), stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with log_path.open("a") as log:  # the server writes through its own copy of the descriptor
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         wait_healthy(self.url, self.process, log_path)
 
     def kill(self) -> None:
