@@ -50,7 +50,7 @@ achievement_result_label = _label_of(ACHIEVEMENT_RESULT_LABELS)
 
 
 def template_globals() -> dict[str, Callable[[str], str]]:
-    """Return the label functions the templates call: ``role_label(r)``, ``achievement_kind_label(k)`` …"""
+    """Return the label functions the templates call: ``role_label(r)``, ``achievement_kind_label(k)`` and the rest."""
     return {
         "role_label": role_label,
         "achievement_kind_label": achievement_kind_label,

@@ -20,8 +20,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import make_account
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import make_account
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("idp", "rp")

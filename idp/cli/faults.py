@@ -37,8 +37,11 @@ def fault_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @in_app
 def fault_add(kind: str, as_json: bool, **options) -> None:
-    """Add a fault of KIND: authorize_error, token_error, token_slow, id_token_unknown_key, id_token_wrong_iss,
-    id_token_wrong_aud, id_token_wrong_nonce, id_token_expired, id_token_missing_claims, userinfo_wrong_sub."""
+    """Add a fault of KIND.
+
+    KIND is one of: authorize_error, token_error, token_slow, id_token_unknown_key, id_token_wrong_iss,
+    id_token_wrong_aud, id_token_wrong_nonce, id_token_expired, id_token_missing_claims, userinfo_wrong_sub.
+    """
     from idp.domain import faults
 
     try:

@@ -54,7 +54,7 @@ def show_date(value: date | None) -> str:
 
 
 class ProfileForm(FlaskForm):
-    """The profile fields of the seed; :meth:`clean` applies the shared validators."""
+    """The profile form's fields; :meth:`clean` applies the shared validators."""
 
     last_name = StringField(_l("Фамилия"), validators=[Length(max=100)])
     first_name = StringField(_l("Имя"), validators=[Length(max=100)])

@@ -19,7 +19,7 @@ from idp.db import db
 
 
 class AccountLevel(enum.StrEnum):
-    """The three account levels of the seed: simplified (1), standard (2), verified (3)."""
+    """The three account levels: simplified (1), standard (2), verified (3)."""
 
     SIMPLIFIED = "simplified"
     STANDARD = "standard"
@@ -27,7 +27,7 @@ class AccountLevel(enum.StrEnum):
 
     @property
     def number(self) -> int:
-        """Return the level's number as the seed counts it (1, 2 or 3)."""
+        """Return the level's number (1, 2 or 3)."""
         return {"simplified": 1, "standard": 2, "verified": 3}[self.value]
 
 

@@ -136,7 +136,7 @@ def confirm():
 
 @bp.post("/resend")
 def resend():
-    """ "Отправить код ещё раз": a new code, rate limited."""
+    """Answer "Отправить код ещё раз": a new code, rate limited."""
     pending = _pending_or_restart()
     if pending is None:
         return redirect(url_for("recovery.start"))

@@ -1,4 +1,4 @@
-"""Registration of a simplified account, screen by screen as the seed describes it.
+"""Registration of a simplified account, screen by screen as Gosuslugi shows it.
 
 ``/registration`` (contacts) -> ``/registration/confirm`` (SMS code, or "open the link" for
 e-mail) -> ``/registration/password`` -> ``/registration/done``.
@@ -163,7 +163,7 @@ def confirm():
 
 @bp.post("/resend")
 def resend():
-    """ "Отправить код ещё раз": a new code or link, rate limited."""
+    """Answer "Отправить код ещё раз": a new code or link, rate limited."""
     pending = _pending_or_restart()
     if pending is None:
         return redirect(url_for("registration.start"))

@@ -369,7 +369,7 @@ def _record(record_id: int | None) -> LinkingRecord | None:
 
 @bp.route("/login/esia/not-found", methods=["GET", "POST"])
 def not_found():
-    """The seed's "profile not found" page with the diary login form to link the accounts."""
+    """The "profile not found" page, in Dnevnik.ru's words, with the diary login form to link the accounts."""
     pending = _pending("legacy")
     if pending is None:
         return _no_pending()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import date
 from datetime import timedelta
 
 from shared.validators import format_snils
 from shared.validators import make_snils
+from tests.helpers.forms import csrf_token
 
 #: A person whose data is well formed; :func:`add_registry_person` puts them in the registry.
 SNILS = make_snils("112233445")
@@ -51,18 +51,10 @@ def log_in(client, account_id: int) -> None:
         s["auth_time"] = int(time.time())
 
 
-def csrf(html: str) -> str:
-    """Return the CSRF token of the first form in the page."""
-    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
-    match = tag and re.search(r'value="([^"]+)"', tag.group(0))
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
 def post_form(client, get_url: str, post_url: str | None = None, **data):
     """GET a page, then POST ``data`` with its CSRF token (to ``post_url`` or the same URL)."""
     page = client.get(get_url)
-    return client.post(post_url or get_url, data={"csrf_token": csrf(page.get_data(as_text=True)), **data})
+    return client.post(post_url or get_url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data})
 
 
 def submit_profile(client, token_page: str = "/profile/edit", **overrides):

@@ -17,11 +17,11 @@ from shared.validators import make_snils
 from tests.concurrency import requires_postgresql
 from tests.concurrency import run_together
 from tests.concurrency import session_factory
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import SECRET
-from tests.idp.oidc.conftest import Flow
-from tests.idp.oidc.conftest import basic
-from tests.idp.oidc.conftest import make_account
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import SECRET
+from tests.idp.oidc.helpers import Flow
+from tests.idp.oidc.helpers import basic
+from tests.idp.oidc.helpers import make_account
 
 pytestmark = requires_postgresql
 

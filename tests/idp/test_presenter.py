@@ -27,6 +27,7 @@ def test_script_is_served_and_polls_the_inbox(idp_client):
     resp = idp_client.get("/static/presenter.js")
     assert resp.status_code == 200
     body = resp.get_data(as_text=True)
+    resp.close()  # a static file is streamed from an open file
     assert "data-inbox-url" in body and "2000" in body
 
 

@@ -1,4 +1,4 @@
-"""The personal account and the profile form: the seed's 14-year rule, every field's refusal, the lock."""
+"""The personal account and the profile form: the 14-year rule, every field's refusal, the lock."""
 
 from __future__ import annotations
 

@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 
 def _count(model) -> int:
-    from idp.extensions import db
+    from idp.db import db
 
     return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_demo_seed_creates_the_accounts_and_the_diary_client(idp_app):
-    from idp.extensions import db
+    from idp.db import db
     from idp.models import Account
     from idp.models.oauth import OAuth2Client
     from idp.seed import DiaryClient
@@ -38,7 +38,7 @@ def test_demo_seed_creates_the_accounts_and_the_diary_client(idp_app):
 
 
 def test_scenario_seed_and_unknown_kinds(idp_app):
-    from idp.extensions import db
+    from idp.db import db
     from idp.seed import seed
     from labkit.web import password_hasher
     from shared import scenarios

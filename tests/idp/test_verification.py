@@ -9,7 +9,7 @@ import pytest
 
 from shared.validators import format_snils
 from shared.validators import make_snils
-from tests.conftest import CHEAP_HASHING
+from tests.helpers.databases import CHEAP_HASHING
 from tests.idp.profile_helpers import SNILS
 from tests.idp.profile_helpers import account_state
 from tests.idp.profile_helpers import add_registry_person

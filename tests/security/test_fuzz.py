@@ -422,6 +422,7 @@ def _idp_fuzzer(idp_app, who: str) -> Fuzzer:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", IDP_IDENTITIES)
 def test_fuzz_idp_routes(idp_app, who):
     fuzzer = _idp_fuzzer(idp_app, who)
@@ -429,6 +430,7 @@ def test_fuzz_idp_routes(idp_app, who):
     _report(fuzzer)
 
 
+@pytest.mark.slow
 def test_fuzz_idp_lab_reset_and_scenario(idp_app):
     fuzzer = _idp_fuzzer(idp_app, "anonymous")
     fuzzer.run(_rules(idp_app, destructive=True))
@@ -505,6 +507,7 @@ def _rp_fuzzer(rp_app, who: str) -> Fuzzer:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", RP_IDENTITIES)
 def test_fuzz_diary_routes(rp_app, who):
     fuzzer = _rp_fuzzer(rp_app, who)
@@ -512,6 +515,7 @@ def test_fuzz_diary_routes(rp_app, who):
     _report(fuzzer)
 
 
+@pytest.mark.slow
 def test_fuzz_diary_lab_reset_and_scenario(rp_app):
     fuzzer = _rp_fuzzer(rp_app, "anonymous")
     fuzzer.run(_rules(rp_app, destructive=True))

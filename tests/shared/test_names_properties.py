@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis) for the diary's linking normalisation (shared/names.py).
 
-The oracles come from the rules in the module docstring (and DIARY.md): case, ё/е, whitespace and
+The oracles come from the rules in the module docstring: case, ё/е, whitespace and
 hyphen spacing do not count, SNILS punctuation does not count, and any other letter does.
 """
 

@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis) for every validator and the password policy.
 
-Oracles are written here independently of the code under test, from ESIA.md and the seed.
+Oracles are written here independently of the code under test, from the published rules.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def test_phone_with_a_wrong_digit_count_is_refused(text):
 
 
 def snils_check_oracle(first_nine: str) -> int:
-    """The check number exactly as ESIA.md writes the rule."""
+    """The check number exactly as the published SNILS rule writes it."""
     s = sum(int(d) * (10 - i) for i, d in enumerate(first_nine, start=1))
     if s < 100:
         return s
@@ -241,7 +241,7 @@ def test_department_code_shape(text):
 
 
 def inn_oracle(body: str) -> str:
-    """Append the INN check digit(s) (python-stdnum's rule as ESIA.md quotes it)."""
+    """Append the INN check digit(s) (python-stdnum's rule)."""
 
     def check(ds: str, weights: tuple[int, ...]) -> str:
         return str(sum(int(d) * w for d, w in zip(ds, weights, strict=True)) % 11 % 10)
@@ -362,7 +362,7 @@ password_text = st.text(
 
 
 def password_oracle(password: str) -> set[str]:
-    """Which rules of the seed the password breaks, computed without the module's code."""
+    """Which password rules the password breaks, computed without the module's code."""
     broken = set()
     if len(password) < 8:
         broken.add("too_short")

@@ -95,7 +95,7 @@ def test_email_bad_inputs(raw, code):
 @pytest.mark.parametrize(
     "first_nine, expected",
     [
-        ("112233445", 95),  # the handbook's example, S = 95 < 100
+        ("112233445", 95),  # the published example, S = 95 < 100
         ("001002000", 15),  # S = 15 < 100
         ("001326679", 0),  # S = 100 -> 00
         ("001508816", 0),  # S = 101 -> 00

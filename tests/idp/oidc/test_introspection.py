@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.idp.oidc.conftest import ISSUER
-from tests.idp.oidc.conftest import basic
+from tests.idp.oidc.helpers import ISSUER
+from tests.idp.oidc.helpers import basic
 
 
 def _other_client(app) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.idp.oidc.conftest import basic
+from tests.idp.oidc.helpers import basic
 
 
 def _userinfo_status(flow, access_token: str) -> int:
