@@ -128,6 +128,8 @@ def signing_certificates(client, hash_value: str | None, v2: bool) -> list[dict[
 
 def _check(protocol: str, data: dict[str, str], client) -> list[str]:
     """Check an authorization request after its client and redirect URI; return the scopes."""
+    if not certificates.client_certificates(client):
+        raise EsiaError("ESIA-007002", "the client has no registered ESIA certificate")
     common.require(data, "response_type")
     if data["response_type"] != "code":
         raise EsiaError("ESIA-007003", "response_type must be code")
