@@ -180,7 +180,7 @@ def test_generate_keypair_by_name_and_unknown_algorithm():
         ec.generate_keypair("DSA", "x")
 
 
-@pytest.mark.parametrize("data", [b"", b"\xfb\xff", b"\xfb\xff\xfe", bytes(range(256)), os.urandom(64)])
+@pytest.mark.parametrize("data", [b"", b"\xfb\xff", b"\xfb\xff\xfe", bytes(range(256)), bytes(range(255, 191, -1))])
 def test_base64_round_trips_every_variant(data):
     if not data:
         with pytest.raises(ec.EsiaCryptoError):
