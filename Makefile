@@ -42,11 +42,14 @@ setup: translations
 run: setup
 	$(BIN)/fedlab serve
 
-# Chromium for the browser tests, from Debian's packages.
+# Chromium for the browser tests and OpenSSL's GOST engine for ESIA's protocol, from Debian's packages.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@dpkg -s libengine-gost-openssl >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libengine-gost-openssl >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libengine-gost-openssl >/dev/null; fi; }
 
 lint: install
 	$(BIN)/ruff check .

@@ -65,6 +65,21 @@ class IdpSettings(AppSettings):
     """Record every OpenID Connect exchange for the protocol trace pages."""
     MAIL_FROM: str = "no-reply@gosuslugi.lab"
     """The sender of outgoing mail."""
+    ESIA_ISSUER: str = "http://esia.gosuslugi.ru/"
+    """``iss`` of the tokens of ESIA's own protocol (/aas/oauth2/*); esia-connector hard-codes this one."""
+    ESIA_TIMESTAMP_WINDOW_SECONDS: int = Field(default=300, ge=1)
+    """How far a signed request's ``timestamp`` may be from now (either way) before ESIA-007015."""
+    ESIA_CODE_TTL_SECONDS: int = Field(default=60, ge=1)
+    """Lifetime of an ESIA authorization code."""
+    ESIA_ACCESS_TOKEN_TTL_SECONDS: int = Field(default=3600, ge=1)
+    """Lifetime of an ESIA access token (its ``exp`` is ``iat`` plus this)."""
+    ESIA_REFRESH_TOKEN_TTL_SECONDS: int = Field(default=30 * 86400, ge=1)
+    """Lifetime of an ESIA refresh token."""
+    ESIA_GOST_KEY_FILE: str = ""
+    """The IdP's GOST R 34.10-2012 key (PEM) for GOST access tokens; empty: generated on first use under the
+    instance folder, never committed."""
+    ESIA_GOST_CERT_FILE: str = ""
+    """The certificate of that key (PEM); empty: generated with the key."""
 
     @field_validator("VERIFICATION_DELAY")
     @classmethod

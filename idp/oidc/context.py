@@ -34,6 +34,14 @@ class Exchange:
     id_token_client_id: str | None = None
     #: The lab faults fired in this request, as the trace shows them.
     faults: list[dict[str, Any]] = field(default_factory=list)
+    #: Who sent the request as the trace draws it (``browser`` or ``server``); None: derived from the step.
+    channel: str | None = None
+    #: The client the exchange is for, once known (ESIA's endpoints record it before Authlib would).
+    client_id: str | None = None
+    #: The ``state`` of the authorization request, when the protocol carries it to the trace.
+    state: str | None = None
+    #: ESIA's facts about the request (which signature variant matched, signed string, certificate …).
+    esia: dict[str, Any] = field(default_factory=dict)
 
 
 def begin(step: str, trace_id: str | None = None) -> Exchange:
