@@ -11,6 +11,8 @@ from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idp.esia import certificates as esia_reg
+from idp.esia.scopes import ESIA_SCOPES
 from idp.models.oauth import AUTH_METHODS
 from idp.models.oauth import SUPPORTED_SCOPES
 from idp.models.oauth import AuthorizationCode
@@ -18,6 +20,7 @@ from idp.models.oauth import Consent
 from idp.models.oauth import OAuth2Client
 from idp.models.oauth import Token
 from idp.models.oauth import hash_secret
+from shared.esia_crypto import EsiaCryptoError
 
 #: Scopes a client gets when none are given: everything the provider offers.
 DEFAULT_SCOPE = " ".join(SUPPORTED_SCOPES)
@@ -52,8 +55,12 @@ def validate(
     post_logout_redirect_uris: list[str],
     jwks: dict | None,
     jwks_uri: str | None,
+    esia: bool = False,
 ) -> dict[str, str]:
-    """Return the problems of a registration, as field → reason code (empty when valid)."""
+    """Return the problems of a registration, as field → reason code (empty when valid).
+
+    A client with ESIA certificates (``esia``) needs no secret: ESIA clients sign their requests.
+    """
     errors: dict[str, str] = {}
     if not client_id or len(client_id) > 100:
         errors["client_id"] = "required"
@@ -67,11 +74,11 @@ def validate(
             errors["post_logout_redirect_uris"] = problem
     if auth_method not in AUTH_METHODS:
         errors["token_endpoint_auth_method"] = "unsupported"
-    elif auth_method in ("client_secret_basic", "client_secret_post") and not secret:
+    elif auth_method in ("client_secret_basic", "client_secret_post") and not secret and not esia:
         errors["client_secret"] = "required"
     elif auth_method == "private_key_jwt" and not (jwks or jwks_uri):
         errors["jwks"] = "required"
-    unknown = [s for s in scope.split() if s not in SUPPORTED_SCOPES]
+    unknown = [s for s in scope.split() if s not in SUPPORTED_SCOPES and s not in ESIA_SCOPES]
     if unknown:
         errors["scope"] = "unknown:" + ",".join(unknown)
     if min_level not in (1, 2, 3):
@@ -94,12 +101,28 @@ def create_client(
     jwks_uri: str | None = None,
     id_token_signed_response_alg: str | None = None,
     extra_metadata: dict[str, Any] | None = None,
+    esia_certificates: list[str] | None = None,
+    esia_access_token_alg: str = "RS256",
+    esia_signature_mode: str = "lab",
 ) -> OAuth2Client:
-    """Register a new client and flush it; raises :class:`ClientInvalid` on bad data or a taken id."""
+    """Register a new client and flush it; raises :class:`ClientInvalid` on bad data or a taken id.
+
+    ``esia_certificates`` are PEM texts (one or more certificates each) for ESIA's protocol.
+    """
     scope = scope if scope is not None and scope.strip() else DEFAULT_SCOPE
     post_logout = list(post_logout_redirect_uris or [])
-    errors = validate(
-        client_id, secret, list(redirect_uris), auth_method, scope, min_level, post_logout, jwks, jwks_uri
+    esia_entries, errors = _esia_registration(esia_certificates, esia_access_token_alg, esia_signature_mode)
+    errors |= validate(
+        client_id,
+        secret,
+        list(redirect_uris),
+        auth_method,
+        scope,
+        min_level,
+        post_logout,
+        jwks,
+        jwks_uri,
+        esia=bool(esia_entries),
     )
     if not errors and find_client(session, client_id) is not None:
         errors["client_id"] = "taken"
@@ -118,10 +141,25 @@ def create_client(
         jwks_uri=jwks_uri,
         id_token_signed_response_alg=id_token_signed_response_alg,
         extra_metadata_json=json.dumps(extra_metadata or {}),
+        esia_certificates_json=json.dumps(esia_entries),
+        esia_access_token_alg=esia_access_token_alg,
+        esia_signature_mode=esia_signature_mode,
     )
     session.add(client)
     session.flush()
     return client
+
+
+def _esia_registration(
+    pem_texts: list[str] | None, access_token_alg: str, signature_mode: str
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Return the parsed ESIA certificates and the problems of the ESIA part of a registration."""
+    errors = esia_reg.validate_options(access_token_alg, signature_mode)
+    try:
+        entries = esia_reg.parse_certificates(list(pem_texts or []))
+    except EsiaCryptoError as exc:
+        return [], errors | {"esia_certificates": f"invalid: {exc}"}
+    return entries, errors
 
 
 def ensure_client(
@@ -212,4 +250,5 @@ def client_json(client: OAuth2Client) -> dict[str, Any]:
         "has_jwks": bool(client.jwks_json),
         "id_token_signed_response_alg": client.id_token_signed_response_alg or "RS256",
         "created_at": client.created_at.isoformat() if client.created_at else None,
+        "esia": esia_reg.esia_json(client),
     }

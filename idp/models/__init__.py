@@ -4,6 +4,8 @@ from idp.models.accounts import Account
 from idp.models.accounts import AccountLevel
 from idp.models.assertions import UsedAssertion
 from idp.models.claims import ClaimOverride
+from idp.models.esia import EsiaCode
+from idp.models.esia import EsiaToken
 from idp.models.faults import Fault
 from idp.models.lab import LabSetting
 from idp.models.lab import Message
@@ -40,4 +42,6 @@ __all__ = [
     "Fault",
     "ClaimOverride",
     "UsedAssertion",
+    "EsiaCode",
+    "EsiaToken",
 ]

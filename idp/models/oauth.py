@@ -88,6 +88,12 @@ class OAuth2Client(db.Model, ClientMixin):
     id_token_signed_response_alg: Mapped[str | None] = mapped_column(String(10))
     #: Extra RFC 7591 metadata as JSON (logo_uri, policy_uri, contacts ...).
     extra_metadata_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    #: ESIA protocol: JSON list of ``{"pem", "hash", "algorithm", "subject"}`` (hash: Streebog-256 of the DER).
+    esia_certificates_json: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    #: ESIA access token signature: ``RS256`` or ``GOST3410_2012_256``.
+    esia_access_token_alg: Mapped[str] = mapped_column(String(20), nullable=False, default="RS256")
+    #: ``lab`` (also the variants real clients send) or ``strict`` (only what real ESIA takes).
+    esia_signature_mode: Mapped[str] = mapped_column(String(10), nullable=False, default="lab")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
 
     @property

@@ -40,6 +40,25 @@ def client_group() -> None:
     default=None,
     help="id_token_signed_response_alg: how this client's ID tokens are signed (default RS256).",
 )
+@click.option(
+    "--esia-certificate",
+    "esia_certificates",
+    multiple=True,
+    type=click.File("r"),
+    help="ESIA protocol: a PEM certificate file of the client (RSA or GOST R 34.10-2012); repeatable.",
+)
+@click.option(
+    "--esia-access-token-alg",
+    type=click.Choice(["RS256", "GOST3410_2012_256"]),
+    default="RS256",
+    help="ESIA protocol: how this client's access tokens are signed.",
+)
+@click.option(
+    "--esia-signature-mode",
+    type=click.Choice(["lab", "strict"]),
+    default="lab",
+    help="ESIA protocol: strict takes only what real ESIA takes; lab also the variants real clients send.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the client as JSON.")
 @in_app
 def client_create(
@@ -54,6 +73,9 @@ def client_create(
     jwks_uri,
     jwks_text,
     id_token_alg,
+    esia_certificates,
+    esia_access_token_alg,
+    esia_signature_mode,
     as_json,
 ) -> None:
     """Register a client."""
@@ -79,6 +101,9 @@ def client_create(
             jwks=jwks,
             jwks_uri=jwks_uri,
             id_token_signed_response_alg=id_token_alg,
+            esia_certificates=[f.read() for f in esia_certificates],
+            esia_access_token_alg=esia_access_token_alg,
+            esia_signature_mode=esia_signature_mode,
         )
         db.session.commit()
     except ClientInvalid as exc:
