@@ -29,6 +29,17 @@ def seed_idp_demo(session, rp_base_url: str) -> None:
         post_logout_redirect_uris=[f"{rp_base_url}/"],
         name="Дневник.ру",
     )
+    register_demo_certificate(session)
+
+
+def register_demo_certificate(session) -> None:
+    """Register the diary's demo ESIA certificate (made here once, never committed) on its IdP client."""
+    from fedlab.esia_demo import demo_pair
+    from fedlab.esia_demo import register_certificate
+    from rp.config import INSTANCE_DIR
+    from rp.config import build_config
+
+    register_certificate(session, build_config()["DEMO_CLIENT_ID"], demo_pair(INSTANCE_DIR).cert_pem)
 
 
 def rp_secret() -> str:
@@ -40,24 +51,33 @@ def rp_secret() -> str:
 
 def seed_rp_demo(session, idp_issuer: str) -> None:
     """Seed the diary: the demo school, the dvinaland region, and the already-linked demo people."""
-    from rp.config import build_config
     from rp.demo import seed_school
     from rp.domain.linking import link_demo_people
-    from rp.domain.regions import ensure_region
     from shared.clock import real_now
 
-    cfg = build_config()
     seed_school(session, real_now().date())
-    ensure_region(
-        session,
-        name="dvinaland",
-        title="Архангельская область",
-        issuer=idp_issuer,
-        client_id=cfg["DEMO_CLIENT_ID"],
-        client_secret=cfg["DEMO_CLIENT_SECRET"],
-        scope="openid fullname birthdate gender snils email mobile",
-    )
+    seed_demo_regions(session, idp_issuer)
     link_demo_people(session, idp_issuer)
+
+
+def seed_demo_regions(session, idp_issuer: str) -> None:
+    """Create the demo regions: ``dvinaland`` over ESIA's protocol (as Dnevnik.ru logs in), ``tomsk`` over OIDC."""
+    from fedlab.esia_demo import ESIA_REGION
+    from fedlab.esia_demo import OIDC_REGION
+    from fedlab.esia_demo import demo_pair
+    from rp.config import INSTANCE_DIR
+    from rp.config import build_config
+    from rp.domain.regions import EsiaSettings
+    from rp.domain.regions import ensure_region
+
+    cfg = build_config()
+    scope = "openid fullname birthdate gender snils email mobile"
+    pair = demo_pair(INSTANCE_DIR)
+    client = {"issuer": idp_issuer, "client_id": cfg["DEMO_CLIENT_ID"], "client_secret": cfg["DEMO_CLIENT_SECRET"]}
+    ensure_region(
+        session, *ESIA_REGION, **client, scope=scope, protocol="esia", esia=EsiaSettings(pair.cert_pem, pair.key_pem)
+    )
+    ensure_region(session, *OIDC_REGION, **client, scope=scope, protocol="oidc")
 
 
 def _migrate_and_seed(
