@@ -25,6 +25,12 @@ BLUEPRINTS = [
     "idp.views.lab_faults",
     "idp.views.presenter",
     "idp.views.openapi",
+    # ESIA's own protocol (/aas/oauth2/*, /rs/prns, /idp/ext/Logout) and its lab page.
+    "idp.esia.endpoints.authorize",
+    "idp.esia.endpoints.token",
+    "idp.esia.endpoints.rest",
+    "idp.esia.endpoints.logout",
+    "idp.esia.endpoints.lab",
 ]
 
 

@@ -64,6 +64,16 @@ def defaults() -> dict[str, Any]:
         "OIDC_ID_TOKEN_TTL_SECONDS": 3600,
         "OIDC_TRACE": True,
         "MAIL_FROM": "no-reply@gosuslugi.lab",
+        # ESIA's own protocol (/aas/oauth2/*, /rs/prns): the issuer in its tokens (esia-connector hard-codes
+        # this one), the client_secret timestamp window, lifetimes, and where the IdP's GOST key and
+        # certificate are kept (empty: generated on first use in the instance directory, never committed).
+        "ESIA_ISSUER": "http://esia.gosuslugi.ru/",
+        "ESIA_TIMESTAMP_WINDOW_SECONDS": 300,
+        "ESIA_CODE_TTL_SECONDS": 60,
+        "ESIA_ACCESS_TOKEN_TTL_SECONDS": 3600,
+        "ESIA_REFRESH_TOKEN_TTL_SECONDS": 30 * 86400,
+        "ESIA_GOST_KEY_FILE": "",
+        "ESIA_GOST_CERT_FILE": "",
     }
 
 

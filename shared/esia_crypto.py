@@ -204,6 +204,12 @@ def _safe_cn(common_name: str) -> str:
     return cleaned[:64] or "fedlab"
 
 
+def self_signed_certificate(key_pem: str, common_name: str, days: int = 3650) -> str:
+    """Return a self-signed certificate (PEM) for an RSA or GOST private key."""
+    digest = "md_gost12_256" if key_algorithm(key_pem) == GOST else "sha256"
+    return _self_signed(key_pem, common_name, days, digest)
+
+
 def generate_rsa(common_name: str, days: int = 3650, bits: int = 2048) -> KeyPair:
     """Generate an RSA key and a self-signed SHA-256 certificate for it."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=bits)

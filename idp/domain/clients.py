@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from idp.esia import certificates as esia_reg
 from idp.esia.scopes import ESIA_SCOPES
+from idp.models.esia import EsiaCode
+from idp.models.esia import EsiaToken
 from idp.models.oauth import AUTH_METHODS
 from idp.models.oauth import SUPPORTED_SCOPES
 from idp.models.oauth import AuthorizationCode
@@ -228,7 +230,7 @@ def remove_client(session: Session, client_id: str) -> bool:
     client = find_client(session, client_id)
     if client is None:
         return False
-    for model in (AuthorizationCode, Token, Consent):
+    for model in (AuthorizationCode, Token, Consent, EsiaCode, EsiaToken):
         session.execute(delete(model).where(model.client_id == client_id))
     session.delete(client)
     session.flush()

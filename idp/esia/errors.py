@@ -55,6 +55,8 @@ class EsiaError(Exception):
     detail: str = ""
     #: Overrides the OAuth error name of the code (lab faults choose their own).
     error_name: str | None = None
+    #: HTTP status at the token endpoint.
+    status: int = 400
 
     @property
     def error(self) -> str:

@@ -1,0 +1,330 @@
+"""ESIA's authorization endpoints ``GET /aas/oauth2/ac`` (legacy) and ``/aas/oauth2/v2/ac``.
+
+The request is checked once (client, exact redirect URI, parameters, timestamp window, scope,
+signed ``client_secret``) and then held in the session while the person goes through the IdP's
+own login page, level check and consent screen; the browser then returns to the client with
+``code`` and ``state``, or with an ``ESIA-0070xx`` error. An unknown client or redirect URI gets
+an error page, never a redirect.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import UTC
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import Blueprint
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from wtforms import SubmitField
+
+from idp.auth_session import auth_time
+from idp.auth_session import current_account
+from idp.domain import faults
+from idp.domain import labstate
+from idp.esia import certificates
+from idp.esia import grants
+from idp.esia import signatures
+from idp.esia.endpoints import common
+from idp.esia.errors import EsiaError
+from idp.esia.errors import from_oauth_error
+from idp.esia.scopes import ESIA_SCOPES
+from idp.esia.scopes import parse_scope
+from idp.extensions import db
+from idp.oidc import consents
+from idp.oidc import trace
+from idp.oidc.claims import SCOPE_LABELS_RU
+from idp.oidc.claims import account_level_number
+from labkit.forms import FlaskForm
+from shared import esia_wire
+
+bp = Blueprint("esia_authorize", __name__)
+bp.after_request(common.record_exchange)
+
+AC_PARAMS = (
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+    "scope",
+    "scope_org",
+    "response_type",
+    "state",
+    "timestamp",
+    "access_type",
+    "client_certificate_hash",
+)
+PENDING_KEY = "esia_pending"
+#: A checked request waits this long (real seconds) for the person to log in and consent.
+PENDING_TTL_SECONDS = 1800
+MAX_PENDING = 5
+MAX_STATE = 200
+
+
+class ConsentForm(FlaskForm):
+    """The consent decision: "Предоставить" or "Отказать"."""
+
+    allow = SubmitField(_l("Предоставить"))
+    deny = SubmitField(_l("Отказать"))
+
+
+def error_location(redirect_uri: str, err: EsiaError, state: str | None) -> str:
+    """Return ``redirect_uri?error=…&error_description=ESIA-0070xx:+text&state=…``."""
+    params = [("error", err.error), ("error_description", err.description)]
+    if state:
+        params.append(("state", state))
+    return redirect_uri + ("&" if "?" in redirect_uri else "?") + urlencode(params)
+
+
+def _error_redirect(redirect_uri: str, err: EsiaError, state: str | None):
+    common.note(error=err.code, detail=err.detail)
+    return redirect(error_location(redirect_uri, err, state))
+
+
+def check_timestamp(value: str) -> None:
+    """Refuse a timestamp in another format or outside ``ESIA_TIMESTAMP_WINDOW_SECONDS`` of real time."""
+    try:
+        moment = esia_wire.parse_timestamp(value)
+    except ValueError:
+        raise EsiaError("ESIA-007015", "timestamp is not yyyy.MM.dd HH:mm:ss Z") from None
+    now = datetime.now(UTC).replace(tzinfo=None)
+    window = float(common.setting("ESIA_TIMESTAMP_WINDOW_SECONDS"))
+    if abs((now - moment).total_seconds()) > window:
+        raise EsiaError("ESIA-007015", f"timestamp is more than {int(window)} s away from the server's time")
+
+
+def check_scopes(text: str, client) -> list[str]:
+    """Return the requested scopes, refusing (ESIA-007006) those unknown or not registered for the client."""
+    scopes = parse_scope(text)
+    if not scopes:
+        raise EsiaError("ESIA-007013", "scope is empty")
+    registered = set(parse_scope(client.scope)) or set(ESIA_SCOPES)
+    refused = [s for s in scopes if s not in ESIA_SCOPES or s not in registered]
+    if refused:
+        raise EsiaError("ESIA-007006", "not allowed: " + " ".join(refused)[:200])
+    return scopes
+
+
+def signing_certificates(client, hash_value: str | None, v2: bool) -> list[dict[str, str]]:
+    """Return the certificates a request may be signed with (the one ``client_certificate_hash`` names)."""
+    registered = certificates.client_certificates(client)
+    if not registered:
+        raise EsiaError("ESIA-007002", "the client has no registered ESIA certificate")
+    if hash_value:
+        match = certificates.find_by_hash(client, hash_value)
+        if match is None:
+            raise EsiaError("ESIA-007053", "client_certificate_hash matches no registered certificate")
+        return [match]
+    if v2 and client.esia_signature_mode == "strict":
+        raise EsiaError("ESIA-007014", "client_certificate_hash is missing")
+    return registered
+
+
+def _check(protocol: str, data: dict[str, str], client) -> list[str]:
+    """Check an authorization request after its client and redirect URI; return the scopes."""
+    if not certificates.client_certificates(client):
+        raise EsiaError("ESIA-007002", "the client has no registered ESIA certificate")
+    common.require(data, "response_type")
+    if data["response_type"] != "code":
+        raise EsiaError("ESIA-007003", "response_type must be code")
+    if not data.get("scope"):
+        raise EsiaError("ESIA-007013", "scope is missing")
+    common.require(data, "state", "timestamp", "client_secret")
+    if len(data["state"]) > MAX_STATE:
+        raise EsiaError("ESIA-007003", "state is too long")
+    if data.get("access_type") not in (None, "", "online", "offline"):
+        raise EsiaError("ESIA-007003", "access_type must be online or offline")
+    check_timestamp(data["timestamp"])
+    scopes = check_scopes(data["scope"], client)
+    certs = signing_certificates(client, data.get("client_certificate_hash"), protocol == signatures.V2)
+    if protocol == signatures.V2:
+        strings = [
+            signatures.SignedString(
+                signatures.V2,
+                esia_wire.v2_string(
+                    data["client_id"],
+                    data["scope"],
+                    data.get("scope_org", ""),
+                    data["timestamp"],
+                    data["state"],
+                    data["redirect_uri"],
+                ),
+            )
+        ]
+    else:
+        strings = []
+    strings.append(
+        signatures.SignedString(
+            signatures.LEGACY,
+            esia_wire.legacy_string(data["scope"], data["timestamp"], data["client_id"], data["state"]),
+        )
+    )
+    match = signatures.verify_client_secret(
+        data["client_secret"], strings, certs, signatures.policy(protocol, client.esia_signature_mode)
+    )
+    common.note(signature=match.as_trace(), mode=client.esia_signature_mode)
+    return scopes
+
+
+@bp.get("/aas/oauth2/ac")
+def ac():
+    """ESIA's legacy authorization endpoint (``client_secret`` over ``scope+timestamp+client_id+state``)."""
+    return _authorize(signatures.LEGACY)
+
+
+@bp.get("/aas/oauth2/v2/ac")
+def v2_ac():
+    """ESIA's v2 authorization endpoint (``client_certificate_hash``; raw signature over the v2 string)."""
+    return _authorize(signatures.V2)
+
+
+def _authorize(protocol: str):
+    args = request.args
+    g.trace_step = "authorize"
+    g.trace_channel = "browser"
+    g.trace_id = trace.authorize_trace_id(args.get("client_id"), args.get("state"), None)
+    g.trace_state = args.get("state") or None
+    common.note(protocol=protocol, endpoint=request.path)
+    try:
+        first = common.single(args, ("client_id", "redirect_uri"))
+        common.require(first, "client_id", "redirect_uri")
+    except EsiaError as err:
+        return common.error_page(err)
+    client = common.find_client(first["client_id"])
+    if client is None:
+        return common.error_page(EsiaError("ESIA-007002", "unknown client_id"))
+    if not client.check_redirect_uri(first["redirect_uri"]):
+        return common.error_page(EsiaError("ESIA-007023", "redirect_uri is not registered for the client"))
+    redirect_uri = first["redirect_uri"]
+    state = args.get("state") if len(args.getlist("state")) == 1 else None
+    try:
+        data = common.single(args, AC_PARAMS)
+        scopes = _check(protocol, data, client)
+    except EsiaError as err:
+        db.session.commit()
+        return _error_redirect(redirect_uri, err, state)
+
+    fired = faults.take_one(db.session, "authorize_error", client.client_id)
+    if fired is not None:  # a lab fault: answer with the chosen error, as ESIA would
+        common.note_faults([fired])
+        db.session.commit()
+        detail = fired.params.get("description") or f"injected by the lab (fault #{fired.id})"
+        err = from_oauth_error(fired.params.get("error", "access_denied"), detail)
+        return _error_redirect(redirect_uri, err, state)
+
+    rid = secrets.token_urlsafe(16)
+    pending = {
+        k: v for k, v in session.get(PENDING_KEY, {}).items() if v.get("at", 0) > time.time() - PENDING_TTL_SECONDS
+    }
+    pending = dict(sorted(pending.items(), key=lambda kv: kv[1]["at"])[-(MAX_PENDING - 1) :])
+    pending[rid] = {
+        "at": time.time(),
+        "protocol": protocol,
+        "client_id": client.client_id,
+        "redirect_uri": redirect_uri,
+        "scopes": scopes,
+        "state": data["state"],
+        "trace_id": g.trace_id,
+    }
+    session[PENDING_KEY] = pending
+    return _proceed(rid)
+
+
+@bp.route("/aas/oauth2/lab/continue/<rid>", methods=["GET", "POST"])
+def proceed(rid: str):
+    """Continue a checked ESIA request after the login page or on the consent screen."""
+    return _proceed(rid)
+
+
+def _drop(rid: str) -> None:
+    pending = dict(session.get(PENDING_KEY, {}))
+    pending.pop(rid, None)
+    session[PENDING_KEY] = pending
+
+
+def _proceed(rid: str):
+    g.trace_step = "authorize"
+    g.trace_channel = "browser"
+    pending = session.get(PENDING_KEY, {}).get(rid)
+    if not pending or pending.get("at", 0) < time.time() - PENDING_TTL_SECONDS:
+        return common.error_page(EsiaError("ESIA-007003", "the authorization request expired; start again"))
+    g.trace_id = pending["trace_id"]
+    g.trace_client_id = pending["client_id"]
+    common.note(protocol=pending["protocol"])
+    client = common.find_client(pending["client_id"])
+    if client is None or not client.check_redirect_uri(pending["redirect_uri"]):
+        _drop(rid)
+        return common.error_page(EsiaError("ESIA-007002", "the client is no longer registered"))
+    redirect_uri, state, scopes = pending["redirect_uri"], pending["state"], pending["scopes"]
+
+    account = current_account()
+    if account is None:
+        return redirect(url_for("auth.login", next=url_for("esia_authorize.proceed", rid=rid)))
+    g.trace_account_oid = str(account.oid)
+
+    level = account_level_number(account)
+    if level < client.min_level:
+        _drop(rid)
+        err = EsiaError("ESIA-007055", f"the account level {level} is below the required level {client.min_level}")
+        common.note(error=err.code, detail=err.detail)
+        return render_template(
+            "oidc/level_too_low.html",
+            client=client,
+            level=level,
+            needed=client.min_level,
+            back_url=error_location(redirect_uri, err, state),
+            account=account,
+        )
+
+    form = ConsentForm()
+    if request.method == "POST" and (request.form.get("allow") or request.form.get("deny")):
+        if not form.validate_on_submit():
+            return _consent_page(form, client, scopes, account, rid), 400
+        if form.deny.data:
+            _drop(rid)
+            return _error_redirect(redirect_uri, EsiaError("ESIA-007004", "the person refused"), state)
+        consents.grant(db.session, account.id, client.client_id, scopes)
+        return _issue(rid, pending, account)
+    if consents.has_consent(db.session, account.id, client.client_id, scopes):
+        return _issue(rid, pending, account)
+    return _consent_page(form, client, scopes, account, rid)
+
+
+def _consent_page(form: ConsentForm, client, scopes: list[str], account, rid: str):
+    """Render the IdP's consent screen for the ESIA scopes."""
+    items = [SCOPE_LABELS_RU[s] for s in scopes if s in SCOPE_LABELS_RU]
+    return render_template(
+        "oidc/consent.html",
+        form=form,
+        client=client,
+        items=items,
+        account=account,
+        action=url_for("esia_authorize.proceed", rid=rid),
+    )
+
+
+def _issue(rid: str, pending: dict, account):
+    """Issue the code and send the browser back to the client with ``code`` and ``state``."""
+    code = grants.issue_code(
+        db.session,
+        client_id=pending["client_id"],
+        account_id=account.id,
+        redirect_uri=pending["redirect_uri"],
+        scope=" ".join(pending["scopes"]),
+        protocol=pending["protocol"],
+        auth_time=int(auth_time() or time.time()),
+        amr="DS" if session.get("amr") == "ds" else "PWD",
+        now=labstate.now(db.session),
+        ttl_seconds=int(common.setting("ESIA_CODE_TTL_SECONDS")),
+        trace_id=g.get("trace_id"),
+    )
+    db.session.commit()
+    _drop(rid)
+    uri = pending["redirect_uri"]
+    return redirect(uri + ("&" if "?" in uri else "?") + urlencode([("code", code), ("state", pending["state"])]))
