@@ -74,7 +74,7 @@ def _json(data):
     return response
 
 
-@bp.get("/rs/prns/<oid>")
+@bp.get("/rs/prns/<oid>", strict_slashes=False)  # npm esia asks for /rs/prns/{oid}/ by default
 def person(oid: str):
     """The person, with ``embed=(contacts.elements,documents.elements,addresses.elements)`` inline."""
     granted, refused = _authorize(oid)
