@@ -13,8 +13,8 @@ import requests
 from rp.oidc.errors import OidcError
 from shared import esia_crypto
 
-#: The lab page with the provider's verification certificates (PEM), relative to its base URL.
-CERTIFICATES_PATH = "/esia/certificates.pem"
+#: Where the lab publishes its verification certificates (PEM), relative to its base URL.
+CERTIFICATE_PATHS = ("/esia/certificates/rsa.pem", "/esia/certificates/gost.pem")
 
 
 def _get(url: str, timeout: float, what: str) -> requests.Response:
@@ -45,9 +45,10 @@ def fetch_provider_keys(base_url: str, timeout: float) -> dict[str, Any]:
             found = None
         keys = [k for k in found or [] if isinstance(k, dict)]
     certificates: list[str] = []
-    pem = _get(base + CERTIFICATES_PATH, timeout, "certificates")
-    if pem.status_code == 200 and "BEGIN CERTIFICATE" in pem.text:
-        certificates = esia_crypto.split_certificates(pem.text)
+    for path in CERTIFICATE_PATHS:
+        pem = _get(base + path, timeout, "certificates")
+        if pem.status_code == 200 and "BEGIN CERTIFICATE" in pem.text:
+            certificates.extend(esia_crypto.split_certificates(pem.text))
     if not keys and not certificates:
         raise OidcError("id_token_kid", f"the provider at {base} publishes no verification key")
     return {"keys": keys, "certificates": certificates}

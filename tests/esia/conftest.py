@@ -65,13 +65,11 @@ class EsiaLab:
         return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
     def rsa_public_key_file(self) -> str:
-        """Write the IdP's RSA verification key (from its JWKS) as a PEM public key file; return its path."""
-        from joserfc.jwk import RSAKey
-
-        jwks = requests.get(self.base_url + "/jwks.json", timeout=10).json()
-        key = next(k for k in jwks["keys"] if k.get("kty") == "RSA" and k.get("alg", "RS256") == "RS256")
+        """Download the IdP's RSA verification key as the lab publishes it (PEM public key); return the file."""
+        response = requests.get(self.base_url + "/esia/certificates/rsa-public-key.pem", timeout=30)
+        assert response.status_code == 200 and "BEGIN PUBLIC KEY" in response.text, response.text[:300]
         path = self.folder / "esia-rsa-public.pem"
-        path.write_bytes(RSAKey.import_key(key).as_pem(private=False))
+        path.write_text(response.text)
         return str(path)
 
 

@@ -81,7 +81,8 @@ class FakeEsia:
         self.signature_ok: list[bool] = []
         rsps.add_callback(responses.GET, f"{BASE}/.well-known/openid-configuration", callback=self._discovery)
         rsps.add_callback(responses.GET, f"{BASE}/jwks.json", callback=self._jwks)
-        rsps.add(responses.GET, f"{BASE}/esia/certificates.pem", status=404)
+        rsps.add(responses.GET, f"{BASE}/esia/certificates/rsa.pem", status=404)
+        rsps.add(responses.GET, f"{BASE}/esia/certificates/gost.pem", status=404)
         rsps.add_callback(responses.POST, f"{BASE}/aas/oauth2/v3/te", callback=self._token)
         rsps.add_callback(responses.GET, f"{BASE}/rs/prns/{OID}", callback=self._prns)
 
