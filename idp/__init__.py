@@ -31,6 +31,7 @@ BLUEPRINTS = [
     "idp.esia.endpoints.rest",
     "idp.esia.endpoints.logout",
     "idp.esia.endpoints.lab",
+    "idp.esia.endpoints.operator",
 ]
 
 

@@ -175,8 +175,14 @@ def ensure_client(
     min_level: int = 1,
     post_logout_redirect_uris: list[str] | None = None,
     name: str | None = None,
+    esia_certificates: list[str] | None = None,
+    esia_access_token_alg: str = "RS256",
+    esia_signature_mode: str = "lab",
 ) -> OAuth2Client:
-    """Create the client, or bring an existing one with this id up to the given settings (idempotent)."""
+    """Create the client, or bring an existing one with this id up to the given settings (idempotent).
+
+    ``esia_certificates`` None leaves an existing client's ESIA registration as it is.
+    """
     existing = find_client(session, client_id)
     if existing is None:
         return create_client(
@@ -189,9 +195,15 @@ def ensure_client(
             min_level=min_level,
             post_logout_redirect_uris=post_logout_redirect_uris,
             name=name,
+            esia_certificates=esia_certificates,
+            esia_access_token_alg=esia_access_token_alg,
+            esia_signature_mode=esia_signature_mode,
         )
     scope = scope if scope is not None and scope.strip() else DEFAULT_SCOPE
-    errors = validate(
+    esia_entries, errors = _esia_registration(esia_certificates, esia_access_token_alg, esia_signature_mode)
+    if esia_certificates is None:
+        esia_entries = esia_reg.client_certificates(existing)
+    errors |= validate(
         client_id,
         secret,
         list(redirect_uris),
@@ -201,9 +213,14 @@ def ensure_client(
         post_logout_redirect_uris or [],
         None,
         None,
+        esia=bool(esia_entries),
     )
     if errors:
         raise ClientInvalid(errors)
+    if esia_certificates is not None:
+        existing.esia_certificates_json = json.dumps(esia_entries)
+        existing.esia_access_token_alg = esia_access_token_alg
+        existing.esia_signature_mode = esia_signature_mode
     existing.client_secret_hash = hash_secret(secret) if secret and auth_method != "none" else None
     existing.redirect_uris_json = json.dumps(list(redirect_uris))
     existing.post_logout_redirect_uris_json = json.dumps(list(post_logout_redirect_uris or []))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import random
 import re
+import tempfile
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -381,6 +382,9 @@ def _idp_setup(idp_app) -> dict[str, list[Any]]:
     from labkit.web import password_hasher
 
     idp_app.config["PROPAGATE_EXCEPTIONS"] = True
+    keys_dir = Path(tempfile.mkdtemp(prefix="fedlab-fuzz-esia-"))  # the IdP's GOST key, out of the instance dir
+    idp_app.config["ESIA_GOST_KEY_FILE"] = str(keys_dir / "gost.key")
+    idp_app.config["ESIA_GOST_CERT_FILE"] = str(keys_dir / "gost.pem")
     with idp_app.app_context():
         seed_demo(db.session, password_hasher(), TODAY)
         db.session.commit()
@@ -549,3 +553,70 @@ def test_the_fuzzer_notices_a_crash_a_rendered_template_and_a_partial_write(idp_
     fuzzer.send("GET", "/probe/half_written")
     kinds = sorted(problem.split(" ", 1)[0] for problem in fuzzer.problems)
     assert kinds == ["EXCEPTION", "partial", "template"], fuzzer.problems
+
+
+# --- ESIA's protocol ------------------------------------------------------------------------------
+
+ESIA_AC_FIELDS = ("client_id", "client_secret", "redirect_uri", "scope", "scope_org", "response_type", "state")
+ESIA_AC_FIELDS += ("timestamp", "access_type", "client_certificate_hash")
+ESIA_TE_FIELDS = ("client_id", "client_secret", "grant_type", "code", "refresh_token", "redirect_uri", "scope")
+ESIA_TE_FIELDS += ("scope_org", "state", "timestamp", "token_type", "client_certificate_hash")
+
+
+def test_fuzz_esia_endpoints(idp_app):
+    """Correctly signed ESIA requests with one hostile field each, and hostile tokens, OIDs and embeds at /rs/prns."""
+    from shared import esia_crypto
+    from shared import esia_wire
+    from tests.idp.esia.conftest import register
+    from tests.idp.esia.conftest import timestamp
+
+    if not esia_crypto.gost_available():
+        pytest.skip("OpenSSL's GOST engine is not installed")
+    fuzzer = _idp_fuzzer(idp_app, "account")
+    pair = esia_crypto.generate_gost("fuzz")
+    register(idp_app, "FUZZ", [pair])
+    cert_hash = esia_crypto.certificate_hash(pair.cert_pem)
+
+    def signed(fields: dict[str, str], v2: bool) -> dict[str, str]:
+        if v2:
+            message = esia_wire.v2_string(
+                "FUZZ", fields["scope"], "", fields["timestamp"], fields["state"], fields["redirect_uri"]
+            )
+            secret = esia_crypto.b64url_encode(esia_crypto.sign_raw(message.encode(), pair.key_pem))
+        else:
+            message = esia_wire.legacy_string(fields["scope"], fields["timestamp"], "FUZZ", fields["state"])
+            der = esia_crypto.sign_pkcs7(message.encode(), pair.cert_pem, pair.key_pem)
+            secret = esia_crypto.b64url_encode(der)
+        return {**fields, "client_secret": secret}
+
+    base = {"client_id": "FUZZ", "redirect_uri": "https://rp.example/esia/callback", "scope": "openid fullname"}
+    base |= {"response_type": "code", "state": "fuzz-state", "access_type": "offline"}
+    for path, v2, names in (
+        ("/aas/oauth2/ac", False, ESIA_AC_FIELDS),
+        ("/aas/oauth2/v2/ac", True, ESIA_AC_FIELDS),
+        ("/aas/oauth2/te", False, ESIA_TE_FIELDS),
+        ("/aas/oauth2/v3/te", True, ESIA_TE_FIELDS),
+    ):
+        method = "POST" if path.endswith("te") else "GET"
+        for name in names:
+            for _ in range(2):
+                fields = signed({**base, "timestamp": timestamp(), "code": "c", "grant_type": "authorization_code"}, v2)
+                fields["client_certificate_hash"] = cert_hash
+                fields[name] = fuzzer.value()
+                if method == "GET":
+                    fuzzer.send(method, path, query_string=urlencode(fields))
+                else:
+                    fuzzer.send(method, path, data=fields)
+        raw = "&".join(f"{n}={fuzzer.rng.choice(RAW_BAD_UTF8)}" for n in names)
+        fuzzer.send(method, path, **({"query_string": raw} if method == "GET" else {"data": raw}))
+    for _ in range(12):
+        oid = quote(fuzzer.value() or "x", safe="")
+        value = fuzzer.rng.choice(["Bearer ", "Bearer x", "Basic x", ""]) + fuzzer.value()
+        headers = {"Authorization": value.replace("\r", "").replace("\n", "")}  # HTTP cannot carry a newline
+        for suffix in ("", "/ctts", "/docs/1", "/addrs"):
+            fuzzer.send("GET", f"/rs/prns/{oid}{suffix}", headers=headers, query_string={"embed": fuzzer.value()})
+    for _ in range(6):
+        fuzzer.send(
+            "GET", "/idp/ext/Logout", query_string={"client_id": fuzzer.value(), "redirect_url": fuzzer.value()}
+        )
+    _report(fuzzer)

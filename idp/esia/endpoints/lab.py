@@ -110,6 +110,17 @@ def api_clients():
     return jsonify([client_domain.client_json(c) for c in client_domain.list_clients(db.session)])
 
 
+#: Longest text each field may hold (the columns' sizes); others: 2000 characters.
+LIMITS = {"client_id": 100, "client_name": 200, "token_endpoint_auth_method": 40, "esia_access_token_alg": 20}
+LIMITS |= {"esia_signature_mode": 10, "client_secret": 500}
+
+
+def _sized(data: dict, texts: tuple[str, ...]) -> list[tuple[str, str]]:
+    pairs = [(k, data.get(k) or "") for k in texts]
+    pairs += [("uri", v) for name in ("redirect_uris", "post_logout_redirect_uris") for v in _strings(data, name) or []]
+    return pairs
+
+
 def _strings(data: dict, name: str) -> list[str] | None:
     value = data.get(name, [])
     if isinstance(value, str):
@@ -135,6 +146,11 @@ def api_create_client():
         data.get(k) is not None and not isinstance(data.get(k), str) for k in texts
     ):
         return _api_error(400, "invalid_request", "Text fields are strings; URI and certificate fields are lists.")
+    given = [data.get(k) or "" for k in texts] + [v for values in lists.values() for v in values]
+    if any("\x00" in v for v in given) or any(len(v) > LIMITS.get(k, 2000) for k, v in _sized(data, texts)):
+        return _api_error(400, "invalid_request", "A field is too long or holds a NUL character.")
+    if sum(len(v) for v in lists["esia_certificates"]) > 200_000 or len(lists["redirect_uris"]) > 20:
+        return _api_error(400, "invalid_request", "Too many redirect URIs or too much certificate text.")
     min_level = data.get("min_level", 1)
     if isinstance(min_level, bool) or not isinstance(min_level, int):
         return _api_error(400, "invalid_client", "invalid client", fields={"min_level": "range"})

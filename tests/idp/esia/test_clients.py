@@ -92,3 +92,28 @@ def test_client_with_oidc_secret_and_esia_certificate(idp_app, certs):
     data = json.loads(result.output)
     assert data["token_endpoint_auth_method"] == "client_secret_basic"
     assert data["esia"]["access_token_alg"] == "RS256" and data["esia"]["signature_mode"] == "lab"
+
+
+def test_ensure_client_registers_and_updates_esia_certificates(idp_app, certs):
+    from idp.domain.clients import client_json
+    from idp.domain.clients import ensure_client
+    from idp.extensions import db
+
+    _, gost, rsa = certs
+    with idp_app.app_context():
+        ensure_client(db.session, "demo", None, ["https://rp.example/cb"], esia_certificates=[gost.cert_pem])
+        db.session.commit()
+        again = ensure_client(
+            db.session,
+            "demo",
+            None,
+            ["https://rp.example/cb"],
+            esia_certificates=[rsa.cert_pem],
+            esia_access_token_alg="GOST3410_2012_256",
+        )
+        db.session.commit()
+        data = client_json(again)
+        assert [c["algorithm"] for c in data["esia"]["certificates"]] == ["RSA"]
+        assert data["esia"]["access_token_alg"] == "GOST3410_2012_256"
+        kept = ensure_client(db.session, "demo", None, ["https://rp.example/cb2"])  # certificates untouched
+        assert client_json(kept)["esia"]["certificates"][0]["algorithm"] == "RSA"
