@@ -21,16 +21,9 @@ from labkit.sessions import start_session
 __all__ = ["auth_time", "current_account", "login_account", "login_required", "logout", "safe_next"]
 
 
-#: Session data that outlives a login: ESIA authorization requests waiting for it (the login page sits in the
-#: middle of them; an OIDC request waits in the ``next`` URL instead).
-KEPT_ACROSS_LOGIN = ("esia_pending",)
-
-
 def login_account(account: Account, method: str = "pwd") -> None:
     """Start a fresh session for ``account`` (old session data is dropped: no fixation)."""
-    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
     start_session("account_id", account.id, "amr", method)
-    session.update(kept)
 
 
 def logout() -> None:

@@ -135,9 +135,17 @@ def openssl_config_path() -> Path:
         return _config_path
 
 
+def openssl_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Return ``base`` (default: this process's environment) with ``OPENSSL_CONF`` loading the GOST engine.
+
+    For a subprocess that runs ``openssl`` itself, e.g. esia-connector signing with a GOST key.
+    """
+    return dict(os.environ if base is None else base, OPENSSL_CONF=str(openssl_config_path()))
+
+
 def run_openssl(args: list[str], data: bytes | None = None) -> bytes:
     """Run ``openssl ARGS`` with the GOST engine loaded; return stdout or raise EsiaCryptoError."""
-    env = dict(os.environ, OPENSSL_CONF=str(openssl_config_path()))
+    env = openssl_environment()
     try:
         done = subprocess.run(["openssl", *args], input=data, capture_output=True, env=env, timeout=_TIMEOUT)
     except (OSError, subprocess.SubprocessError) as exc:

@@ -45,7 +45,7 @@ def pair(request, gost, rsa) -> tuple[ec.KeyPair, ec.KeyPair]:
 
 def _openssl_hash(cert_pem: str) -> str:
     """The hash exactly as ESIA's documentation computes it, by two piped openssl commands."""
-    env = dict(os.environ, OPENSSL_CONF=str(ec.openssl_config_path()))
+    env = ec.openssl_environment()
     der = subprocess.run(["openssl", "x509", "-outform", "DER"], input=cert_pem.encode(), capture_output=True, env=env)
     out = subprocess.run(["openssl", "dgst", "-md_gost12_256"], input=der.stdout, capture_output=True, env=env)
     return out.stdout.decode().split("= ")[-1].strip().upper()
@@ -180,7 +180,7 @@ def test_generate_keypair_by_name_and_unknown_algorithm():
         ec.generate_keypair("DSA", "x")
 
 
-@pytest.mark.parametrize("data", [b"", b"\xfb\xff", b"\xfb\xff\xfe", bytes(range(256)), os.urandom(64)])
+@pytest.mark.parametrize("data", [b"", b"\xfb\xff", b"\xfb\xff\xfe", bytes(range(256)), bytes(range(255, 191, -1))])
 def test_base64_round_trips_every_variant(data):
     if not data:
         with pytest.raises(ec.EsiaCryptoError):

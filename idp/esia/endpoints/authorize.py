@@ -1,8 +1,9 @@
 """ESIA's authorization endpoints ``GET /aas/oauth2/ac`` (legacy) and ``/aas/oauth2/v2/ac``.
 
 The request is checked once (client, exact redirect URI, parameters, timestamp window, scope,
-signed ``client_secret``) and then held in the session while the person goes through the IdP's
-own login page, level check and consent screen; the browser then returns to the client with
+signed ``client_secret``) and then carried, signed with the app's secret key, in a continuation
+URL while the person goes through the IdP's own login page (which starts a fresh session), level
+check and consent screen; the browser then returns to the client with
 ``code`` and ``state``, or with an ``ESIA-0070xx`` error. An unknown client or redirect URI gets
 an error page, never a redirect.
 """
@@ -16,6 +17,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint
+from flask import current_app
 from flask import g
 from flask import redirect
 from flask import render_template
@@ -23,6 +25,8 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeTimedSerializer
 from wtforms import SubmitField
 
 from idp.auth_session import auth_time
@@ -60,10 +64,11 @@ AC_PARAMS = (
     "access_type",
     "client_certificate_hash",
 )
-PENDING_KEY = "esia_pending"
+#: Session key of the continuations this browser already used (each gives one code or error).
+DONE_KEY = "esia_done"
+MAX_DONE = 20
 #: A checked request waits this long (real seconds) for the person to log in and consent.
 PENDING_TTL_SECONDS = 1800
-MAX_PENDING = 5
 MAX_STATE = 200
 
 
@@ -218,13 +223,8 @@ def _authorize(protocol: str):
         err = from_oauth_error(fired.params.get("error", "access_denied"), detail)
         return _error_redirect(redirect_uri, err, state)
 
-    rid = secrets.token_urlsafe(16)
     pending = {
-        k: v for k, v in session.get(PENDING_KEY, {}).items() if v.get("at", 0) > time.time() - PENDING_TTL_SECONDS
-    }
-    pending = dict(sorted(pending.items(), key=lambda kv: kv[1]["at"])[-(MAX_PENDING - 1) :])
-    pending[rid] = {
-        "at": time.time(),
+        "rid": secrets.token_urlsafe(12),
         "protocol": protocol,
         "client_id": client.client_id,
         "redirect_uri": redirect_uri,
@@ -232,45 +232,59 @@ def _authorize(protocol: str):
         "state": data["state"],
         "trace_id": g.trace_id,
     }
-    session[PENDING_KEY] = pending
-    return _proceed(rid)
+    return _proceed(_serializer().dumps(pending))
 
 
-@bp.route("/aas/oauth2/lab/continue/<rid>", methods=["GET", "POST"])
-def proceed(rid: str):
+@bp.route("/aas/oauth2/lab/continue/<ticket>", methods=["GET", "POST"])
+def proceed(ticket: str):
     """Continue a checked ESIA request after the login page or on the consent screen."""
-    return _proceed(rid)
+    return _proceed(ticket)
 
 
-def _drop(rid: str) -> None:
-    pending = dict(session.get(PENDING_KEY, {}))
-    pending.pop(rid, None)
-    session[PENDING_KEY] = pending
+def _serializer() -> URLSafeTimedSerializer:
+    """Sign the checked request into the continuation URL: it survives the login page's fresh session."""
+    return URLSafeTimedSerializer(current_app.secret_key, salt="esia-authorize")
 
 
-def _proceed(rid: str):
+def _load(ticket: str) -> dict | None:
+    """Return the checked request of a continuation ticket, or None if forged, expired or already used."""
+    try:
+        pending = _serializer().loads(ticket, max_age=PENDING_TTL_SECONDS)
+    except (BadSignature, UnicodeError, ValueError):
+        return None
+    if not isinstance(pending, dict) or pending.get("rid") in session.get(DONE_KEY, []):
+        return None
+    return pending
+
+
+def _drop(pending: dict) -> None:
+    """Mark a continuation used in this browser's session (a code or an error was sent)."""
+    session[DONE_KEY] = [*session.get(DONE_KEY, [])[-(MAX_DONE - 1) :], pending["rid"]]
+
+
+def _proceed(ticket: str):
     g.trace_step = "authorize"
     g.trace_channel = "browser"
-    pending = session.get(PENDING_KEY, {}).get(rid)
-    if not pending or pending.get("at", 0) < time.time() - PENDING_TTL_SECONDS:
+    pending = _load(ticket)
+    if pending is None:
         return common.error_page(EsiaError("ESIA-007003", "the authorization request expired; start again"))
     g.trace_id = pending["trace_id"]
     g.trace_client_id = pending["client_id"]
     common.note(protocol=pending["protocol"])
     client = common.find_client(pending["client_id"])
     if client is None or not client.check_redirect_uri(pending["redirect_uri"]):
-        _drop(rid)
         return common.error_page(EsiaError("ESIA-007002", "the client is no longer registered"))
     redirect_uri, state, scopes = pending["redirect_uri"], pending["state"], pending["scopes"]
+    here = url_for("esia_authorize.proceed", ticket=ticket)
 
     account = current_account()
     if account is None:
-        return redirect(url_for("auth.login", next=url_for("esia_authorize.proceed", rid=rid)))
+        return redirect(url_for("auth.login", next=here))
     g.trace_account_oid = str(account.oid)
 
     level = account_level_number(account)
     if level < client.min_level:
-        _drop(rid)
+        _drop(pending)
         err = EsiaError("ESIA-007055", f"the account level {level} is below the required level {client.min_level}")
         common.note(error=err.code, detail=err.detail)
         return render_template(
@@ -285,18 +299,18 @@ def _proceed(rid: str):
     form = ConsentForm()
     if request.method == "POST" and (request.form.get("allow") or request.form.get("deny")):
         if not form.validate_on_submit():
-            return _consent_page(form, client, scopes, account, rid), 400
+            return _consent_page(form, client, scopes, account, here), 400
         if form.deny.data:
-            _drop(rid)
+            _drop(pending)
             return _error_redirect(redirect_uri, EsiaError("ESIA-007004", "the person refused"), state)
         consents.grant(db.session, account.id, client.client_id, scopes)
-        return _issue(rid, pending, account)
+        return _issue(pending, account)
     if consents.has_consent(db.session, account.id, client.client_id, scopes):
-        return _issue(rid, pending, account)
-    return _consent_page(form, client, scopes, account, rid)
+        return _issue(pending, account)
+    return _consent_page(form, client, scopes, account, here)
 
 
-def _consent_page(form: ConsentForm, client, scopes: list[str], account, rid: str):
+def _consent_page(form: ConsentForm, client, scopes: list[str], account, action: str):
     """Render the IdP's consent screen for the ESIA scopes."""
     items = [SCOPE_LABELS_RU[s] for s in scopes if s in SCOPE_LABELS_RU]
     return render_template(
@@ -305,11 +319,11 @@ def _consent_page(form: ConsentForm, client, scopes: list[str], account, rid: st
         client=client,
         items=items,
         account=account,
-        action=url_for("esia_authorize.proceed", rid=rid),
+        action=action,
     )
 
 
-def _issue(rid: str, pending: dict, account):
+def _issue(pending: dict, account):
     """Issue the code and send the browser back to the client with ``code`` and ``state``."""
     code = grants.issue_code(
         db.session,
@@ -325,6 +339,6 @@ def _issue(rid: str, pending: dict, account):
         trace_id=g.get("trace_id"),
     )
     db.session.commit()
-    _drop(rid)
+    _drop(pending)
     uri = pending["redirect_uri"]
     return redirect(uri + ("&" if "?" in uri else "?") + urlencode([("code", code), ("state", pending["state"])]))

@@ -1,8 +1,9 @@
 """ESIA's REST API ``/rs/prns/{oid}`` with ``/ctts``, ``/docs``, ``/addrs``, their element URLs and ``embed``.
 
-Bearer access token required (401 without a live one, or once the person withdrew the permission);
-another person's OID or a collection whose scope was not granted gives 403. ``Accept`` may carry a
-``schema="…"`` parameter; the answer is JSON either way.
+``/rs/prns/{oid}/`` (npm esia's default path ``/``) is the person too. A Bearer access token is required
+(401 without a live one, or once the person withdrew the permission); another person's OID or a
+collection whose scope was not granted gives 403. ``Accept`` may carry a ``schema="…"`` parameter;
+the answer is JSON either way.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def _json(data):
     return response
 
 
-@bp.get("/rs/prns/<oid>", strict_slashes=False)  # npm esia asks for /rs/prns/{oid}/ by default
+@bp.get("/rs/prns/<oid>")
+@bp.get("/rs/prns/<oid>/")
 def person(oid: str):
     """The person, with ``embed=(contacts.elements,documents.elements,addresses.elements)`` inline."""
     granted, refused = _authorize(oid)

@@ -3,6 +3,7 @@ unregistered certificates and redirect URIs, and strict versus lab signature mod
 
 from __future__ import annotations
 
+import re
 import uuid
 from urllib.parse import urlencode
 
@@ -198,19 +199,30 @@ def test_account_below_the_clients_minimum_level_gets_007055(esia_app, gost_pair
     assert got["error_description"].startswith("ESIA-007055:") and got["state"] == params["state"]
 
 
-def test_not_logged_in_goes_to_the_login_page_and_back(esia_app, gost_pair, person):
+def test_not_logged_in_goes_through_the_login_page_and_back(esia_app, gost_pair, person):
+    from tests.idp.code_flow_helpers import csrf
+
     driver = EsiaDriver(esia_app, esia_app.test_client(), "GOST-SYS", gost_pair)
     params = driver.v2_params()
     response = _ac(driver, params)
     assert response.status_code == 302 and response.location.startswith("/login?next=")
-    driver.login(person)
-    from urllib.parse import unquote
-
-    back = unquote(response.location.split("next=", 1)[1])
-    final = driver.follow(driver.client.get(back))
+    page = driver.client.get(response.location)
+    next_url = re.search(r'name="next" type="hidden" value="([^"]*)"', page.get_data(as_text=True)).group(1)
+    logged_in = driver.client.post(
+        "/login",
+        data={
+            "csrf_token": csrf(page.get_data(as_text=True)),
+            "login": "+79161234567",
+            "password": "Gosuslugi+2024",
+            "next": next_url.replace("&amp;", "&"),
+        },
+    )
+    assert logged_in.status_code == 302 and "/aas/oauth2/lab/continue/" in logged_in.location
+    final = driver.follow(driver.client.get(logged_in.location))
     assert final.status_code == 302 and query_of(final.location)["state"] == params["state"]
-    # The continuation is single-use.
-    assert driver.client.get(back).status_code == 400
+    # The continuation is used up in this browser; a forged one is refused.
+    assert driver.client.get(logged_in.location).status_code == 400
+    assert driver.client.get("/aas/oauth2/lab/continue/forged.ticket").status_code == 400
 
 
 # --- strict versus lab mode ----------------------------------------------------------------------

@@ -119,3 +119,16 @@ def test_trace_records_the_variant_that_matched(esia_app, gost):
     assert ("authorize", "/aas/oauth2/ac") in steps and ("token", "/aas/oauth2/te") in steps
     assert [r["channel"] for r in records if r.get("esia", {}).get("endpoint") == "/aas/oauth2/te"] == ["server"]
     assert all("client_secret" not in r["params"] or r["params"]["client_secret"].endswith("…") for r in records)
+
+
+def test_trace_page_shows_an_esia_login(esia_app, rsa, person):
+    code, _ = rsa.v2_code()
+    token = rsa.v3_token(code).get_json()["access_token"]
+    rsa.client.get(f"/rs/prns/{person.oid}/ctts", headers={"Authorization": "Bearer " + token})
+    listing = esia_app.test_client().get("/api/lab/traces").get_json()
+    trace_id = listing["traces"][0]["id"] if isinstance(listing, dict) else listing[0]["id"]
+    detail = esia_app.test_client().get(f"/api/lab/traces/{trace_id}").get_json()
+    steps = [x["step"] for x in detail["exchanges"]]
+    assert steps[0] == "authorize" and "token" in steps and "prns" in steps
+    page = esia_app.test_client().get(f"/lab/traces/{trace_id}")
+    assert page.status_code == 200 and "/aas/oauth2/v3/te" in page.get_data(as_text=True)

@@ -35,6 +35,11 @@ def test_person_in_esia_shape(gost, token, person):
     assert isinstance(data["rIdDoc"], int)
 
 
+def test_person_with_a_trailing_slash_as_npm_esia_asks(gost, token, person):
+    data = _get(gost, f"/rs/prns/{person.oid}/", token).get_json()
+    assert data["lastName"] == "Иванова"
+
+
 def test_collections_list_absolute_element_urls(gost, token, person):
     ctts = _get(gost, f"/rs/prns/{person.oid}/ctts", token).get_json()
     assert ctts["stateFacts"] == ["hasSize"] and ctts["size"] == 2
