@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -118,7 +117,7 @@ def connector_python() -> str:
 
 def run_connector(python: str, *args: str) -> dict:
     """Run the esia-connector driver in its own venv (OpenSSL with the GOST engine) and return its JSON."""
-    env = {**os.environ, "OPENSSL_CONF": str(esia_crypto.openssl_config_path())}
+    env = esia_crypto.openssl_environment()
     env.pop("PYTHONPATH", None)
     done = subprocess.run(
         [python, str(DRIVERS / "esia_connector_driver.py"), *args],
