@@ -139,3 +139,25 @@ def test_token_endpoint_error_and_rest_error(rp_client, rp_app, esia_op):
     esia_op.prns_status = 403
     assert login(rp_app.test_client(), esia_op).status_code == 400
     assert "/rs/prns: HTTP 403" in last_record(rp_app)["detail"]
+
+
+def test_a_region_switched_to_oidc_mid_login_is_refused(rp_client, rp_app, esia_op):
+    from rp.domain.regions import set_region
+    from rp.extensions import db
+
+    params = start(rp_client)
+    with rp_app.app_context():
+        set_region(db.session, "esia", issuer=BASE, client_id=CLIENT_ID, client_secret="s", protocol="oidc")
+        db.session.commit()
+    res = rp_client.get(f"/login/callback?code=c&state={params['state']}")
+    assert res.status_code == 400 and "Сеанс входа устарел" in res.get_data(as_text=True)
+    assert esia_op.token_requests == []
+
+
+def test_hostile_callbacks_get_a_page_never_a_500(rp_app, esia_op):
+    for query in ("", "state=", "code=&state=x", "error=", "error=x&error_description=%00", "state=%ff%fe&code=%00"):
+        client = rp_app.test_client()
+        start(client)
+        res = client.get("/login/callback?" + query)
+        assert res.status_code == 400, (query, res.status_code)
+    assert esia_op.token_requests == []
