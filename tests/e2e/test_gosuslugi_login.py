@@ -72,7 +72,7 @@ def test_first_login_sequence_links_an_exact_match(lab, region, page):
     page.get_by_label("Пароль для Дневник.ру").fill("maria2024")
     page.get_by_label("Повторите пароль").fill("maria2024")
     page.get_by_role("button", name="Далее").click()
-    assert "Теперь вы можете входить в Дневник.ру через кнопку «Вход через ГосУслуги»" in main.inner_text()
+    main.get_by_text("Теперь вы можете входить в Дневник.ру через кнопку «Вход через ГосУслуги»").wait_for()
 
     # The next Gosuslugi login goes straight in (the parent first meets the 152-ФЗ consent).
     page.context.clear_cookies()
@@ -87,9 +87,11 @@ def test_profile_not_found_then_linking_by_diary_login(lab, region, page):
     page.get_by_label("Пароль").fill(DEMO_RP_PASSWORD)
     page.get_by_role("button", name="Привязать").click()
     # A confirmation names the diary profile about to be linked.
-    assert "Кузнецов Андрей Викторович" in page.locator("main").inner_text()
+    page.locator("main").get_by_text("Кузнецов Андрей Викторович").wait_for()
     page.get_by_role("button", name="Привязать").click()
-    assert "Теперь вы можете входить в Дневник.ру через кнопку «Вход через ГосУслуги»" in page.content()
+    page.locator("main").get_by_text(
+        "Теперь вы можете входить в Дневник.ру через кнопку «Вход через ГосУслуги»"
+    ).wait_for()
 
     page.context.clear_cookies()
     gosuslugi_login(page, lab, "+7 911 1000003", region)
