@@ -45,13 +45,11 @@ class SigningMaterial:
 def rsa_material(session: Session) -> SigningMaterial:
     """Return the active RS256 JWKS key with its certificate (generating the key on first use)."""
     row = keys.active_key_row(session, "RS256")
-    return _rsa_material(row.kid, row.private_jwk, row.created_at.replace(microsecond=0))
+    return _rsa_material(row.kid, keys.private_key(row).private_key, row.created_at.replace(microsecond=0))
 
 
 @functools.lru_cache(maxsize=8)
-def _rsa_material(kid: str, private_jwk: str, created_at: dt.datetime) -> SigningMaterial:
-    key = keys._parse_private_jwk(private_jwk).private_key
-    assert isinstance(key, rsa.RSAPrivateKey)
+def _rsa_material(kid: str, key: rsa.RSAPrivateKey, created_at: dt.datetime) -> SigningMaterial:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, SUBJECT + " RSA")])
     not_before = created_at.replace(tzinfo=dt.UTC)
     cert = (

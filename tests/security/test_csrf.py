@@ -10,6 +10,8 @@ from werkzeug.routing import Rule
 
 #: Protocol endpoints that clients (not browsers with cookies) call; they authenticate otherwise.
 PROTOCOL_ENDPOINTS = {"/authorize", "/token", "/userinfo", "/revoke", "/introspect", "/logout", "/register"}
+#: ESIA's token endpoints (the client signs the request; no browser is involved).
+PROTOCOL_ENDPOINTS |= {"/aas/oauth2/te", "/aas/oauth2/v3/te"}
 
 #: The page text of labkit.web's CSRF error handler (the request never reached the view).
 CSRF_REFUSAL = "Форма устарела или отправлена не с этого сайта"
