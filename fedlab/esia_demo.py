@@ -1,7 +1,7 @@
 """The demo's ESIA side: the diary's own certificate and key, made at ``fedlab setup`` and never committed.
 
 The pair lives in the instance folder (``instance/esia/``, git-ignored); the IdP registers its certificate
-on the diary's client and the diary's ``dvinaland`` region signs its ESIA requests with the key.
+on the diary's client (``fedlab.setup``) and the diary's ``dvinaland`` region signs its ESIA requests with the key.
 """
 
 from __future__ import annotations
@@ -36,20 +36,3 @@ def demo_pair(instance_dir: Path) -> esia_crypto.KeyPair:
     os.chmod(key_path, 0o600)
     key_path.write_text(pair.key_pem)
     return pair
-
-
-def register_certificate(session, client_id: str, cert_pem: str) -> None:
-    """Register the diary's certificate on its IdP client (kept alongside any already registered)."""
-    import json
-
-    from idp.domain.clients import find_client
-    from idp.esia.certificates import client_certificates
-    from idp.esia.certificates import parse_certificates
-
-    client = find_client(session, client_id)
-    if client is None:
-        raise LookupError(f"no IdP client {client_id!r}")
-    known = [entry["pem"] for entry in client_certificates(client)]
-    wanted = parse_certificates([cert_pem])[0]
-    if all(esia_crypto.certificate_hash(pem) != wanted["hash"] for pem in known):
-        client.esia_certificates_json = json.dumps([*client_certificates(client), wanted])

@@ -14,10 +14,16 @@ from shared.demo_people import DEMO_RP_PASSWORD
 
 
 def seed_idp_demo(session, rp_base_url: str) -> None:
-    """Seed the IdP: the demo people's accounts, the citizens registry and the diary as a client."""
+    """Seed the IdP: the demo people's accounts, the citizens registry and the diary as a client.
+
+    The diary's client is also an ESIA system: its demo certificate (made here once, never committed) is
+    registered on it, for the diary's ESIA region.
+    """
+    from fedlab.esia_demo import demo_pair
     from idp.domain.clients import ensure_client
     from idp.domain.scenario import seed_demo
     from labkit.web import password_hasher
+    from rp.config import INSTANCE_DIR
     from shared.clock import real_now
 
     seed_demo(session, password_hasher(), real_now().date())
@@ -28,18 +34,8 @@ def seed_idp_demo(session, rp_base_url: str) -> None:
         redirect_uris=[f"{rp_base_url}/login/callback"],
         post_logout_redirect_uris=[f"{rp_base_url}/"],
         name="Дневник.ру",
+        esia_certificates=[demo_pair(INSTANCE_DIR).cert_pem],
     )
-    register_demo_certificate(session)
-
-
-def register_demo_certificate(session) -> None:
-    """Register the diary's demo ESIA certificate (made here once, never committed) on its IdP client."""
-    from fedlab.esia_demo import demo_pair
-    from fedlab.esia_demo import register_certificate
-    from rp.config import INSTANCE_DIR
-    from rp.config import build_config
-
-    register_certificate(session, build_config()["DEMO_CLIENT_ID"], demo_pair(INSTANCE_DIR).cert_pem)
 
 
 def rp_secret() -> str:

@@ -7,7 +7,6 @@ import stat
 
 from fedlab.esia_demo import demo_pair
 from fedlab.esia_demo import pair_paths
-from fedlab.esia_demo import register_certificate
 from shared import esia_crypto
 
 
@@ -20,16 +19,16 @@ def test_the_pair_is_made_once_with_a_private_key_file(tmp_path):
     assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
 
 
-def test_the_certificate_is_registered_once_on_the_client(idp_app, tmp_path):
-    from idp.domain.clients import ensure_client
+def test_setup_registers_the_diary_certificate_on_its_client(idp_app, tmp_path, monkeypatch):
+    import fedlab.setup
+    import rp.config
     from idp.domain.clients import find_client
     from idp.extensions import db
 
+    monkeypatch.setattr(rp.config, "INSTANCE_DIR", tmp_path)
     pair = demo_pair(tmp_path)
     with idp_app.app_context():
-        ensure_client(db.session, "dnevnik", "s3cret-s3cret", ["http://rp.test/login/callback"])
-        register_certificate(db.session, "dnevnik", pair.cert_pem)
-        register_certificate(db.session, "dnevnik", pair.cert_pem)
+        fedlab.setup.seed_idp_demo(db.session, "http://rp.test")
         db.session.commit()
         entries = json.loads(find_client(db.session, "dnevnik").esia_certificates_json)
     assert [e["hash"] for e in entries] == [esia_crypto.certificate_hash(pair.cert_pem)]
