@@ -14,7 +14,7 @@ PARALLEL := -n 2 --dist loadfile
 # tell apart (it would run one case per app): that file runs in a single process.
 SERIAL := tests/test_schemathesis.py
 
-.PHONY: run test test-fast test-quick test-e2e test-postgres setup install translations extract system-deps lint format bench clean
+.PHONY: run test test-fast test-quick test-e2e test-postgres setup install translations extract system-deps esia-clients lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libengine-gost-openssl >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libengine-gost-openssl >/dev/null; fi; }
 
+# npm `esia` 0.2.3 for the tests that run real ESIA client libraries (tests/esia/), from its lock file.
+ESIA_NODE := tests/esia/node
+$(ESIA_NODE)/node_modules/.package-lock.json: $(ESIA_NODE)/package-lock.json
+	npm ci --prefix $(ESIA_NODE) --no-audit --no-fund --loglevel=error
+
+esia-clients: $(ESIA_NODE)/node_modules/.package-lock.json
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -63,7 +70,7 @@ format: install
 	$(BIN)/ruff format .
 
 # Every test on SQLite (with a coverage summary), then the suite again on PostgreSQL (127.0.0.1:5432, a database of its own per run).
-test: system-deps translations lint
+test: system-deps translations lint esia-clients
 	$(BIN)/pytest $(PARALLEL) --ignore=$(SERIAL) --cov --cov-report=term $(PYTEST_ARGS)
 	$(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
 	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
@@ -72,7 +79,7 @@ test: system-deps translations lint
 test-postgres: translations
 	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 
-test-fast: translations
+test-fast: translations esia-clients
 	$(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 	$(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
 
@@ -87,4 +94,4 @@ bench: translations
 	$(BIN)/python bench/logins.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .cache $(ESIA_NODE)/node_modules

@@ -195,6 +195,8 @@ class CheckResult:
     record_id: int | None
     detail: str
     pages: list[str]
+    #: The region of the diary's record (which regional entry point, hence which protocol, was used).
+    region: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -211,11 +213,17 @@ class CheckResult:
             "record_id": self.record_id,
             "detail": self.detail,
             "pages": self.pages,
+            "region": self.region,
         }
 
 
-def check(lab: Lab, scenario: Scenario) -> CheckResult:
-    """Load the scenario, drive its login over HTTP and compare the diary's decision with the expected one."""
+def check(lab: Lab, scenario: Scenario, region: str | None = None) -> CheckResult:
+    """Load the scenario, drive its login over HTTP and compare the diary's decision with the expected one.
+
+    ``region`` logs in through another regional entry point than the scenario's (e.g. the OIDC one).
+    """
+    if region:
+        scenario.login.region = region
     lab.load(scenario)
     before = lab.latest_record_id()
     pages = drive_login(lab, scenario)
@@ -240,6 +248,7 @@ def check(lab: Lab, scenario: Scenario) -> CheckResult:
         record["id"],
         record.get("detail", ""),
         pages,
+        record.get("region"),
     )
 
 
@@ -316,13 +325,16 @@ def load_command(name: str, idp_url: str | None, rp_url: str | None, token: str 
 @scenario_group.command("check")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--region", default=None, help="Log in through this region instead (e.g. tomsk: OIDC, dvinaland: ESIA).")
 @_lab_options
-def check_command(name: str, as_json: bool, idp_url: str | None, rp_url: str | None, token: str | None) -> None:
+def check_command(
+    name: str, as_json: bool, region: str | None, idp_url: str | None, rp_url: str | None, token: str | None
+) -> None:
     """Load the scenario, drive the Gosuslugi login over HTTP, and compare the outcome (exit 1 on mismatch)."""
     scenario = _load_named(name, as_json)
     lab = Lab.from_env(idp_url, rp_url, token)
     try:
-        result = check(lab, scenario)
+        result = check(lab, scenario, region)
     except LabError as exc:
         fail(str(exc), as_json=as_json)
     expected = result.expected + (f" ({result.expected_login})" if result.expected_login else "")

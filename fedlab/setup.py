@@ -14,13 +14,19 @@ from shared.demo_people import DEMO_RP_PASSWORD
 
 
 def seed_idp_demo(session, rp_base_url: str) -> None:
-    """Seed the IdP: the demo people's accounts, the citizens registry and the diary as a client."""
+    """Seed the IdP: the demo people's accounts, the citizens registry and the diary as a client.
+
+    The diary's client is also an ESIA system: its demo certificate (made here once, never committed) is
+    registered on it, for the diary's ESIA region.
+    """
+    from fedlab.esia_demo import demo_pair
     from idp.domain import labstate
     from idp.seed import DiaryClient
     from idp.seed import seed
     from labkit.web import password_hasher
+    from rp.config import INSTANCE_DIR
 
-    diary = DiaryClient(base_url=rp_base_url, secret=rp_secret())
+    diary = DiaryClient(base_url=rp_base_url, secret=rp_secret(), esia_certificates=(demo_pair(INSTANCE_DIR).cert_pem,))
     seed(session, "demo", hasher=password_hasher(), today=labstate.now(session).date(), diary=diary)
 
 
@@ -32,18 +38,40 @@ def rp_secret() -> str:
 
 
 def seed_rp_demo(session, idp_issuer: str) -> None:
-    """Seed the diary: the demo school, the dvinaland region (at the IdP's issuer), the already-linked demo people."""
+    """Seed the diary: the demo regions (ESIA and OIDC, at the IdP), the demo school, the already-linked people."""
     from labkit.web import password_hasher
     from rp.clock import clock
     from rp.config import build_config
     from rp.seed import ProviderDefaults
     from rp.seed import seed
 
+    seed_demo_regions(session, idp_issuer)
     cfg = build_config()
     provider = ProviderDefaults(
         issuer=idp_issuer, client_id=cfg["DEMO_CLIENT_ID"], client_secret=cfg["DEMO_CLIENT_SECRET"]
     )
     seed(session, "demo", today=clock.today(), provider=provider, hasher=password_hasher())
+
+
+def seed_demo_regions(session, idp_issuer: str) -> None:
+    """Create the demo regions: ``dvinaland`` over ESIA's protocol (as Dnevnik.ru logs in), ``tomsk`` over OIDC."""
+    from fedlab.esia_demo import ESIA_REGION
+    from fedlab.esia_demo import OIDC_REGION
+    from fedlab.esia_demo import demo_pair
+    from rp.config import INSTANCE_DIR
+    from rp.config import build_config
+    from rp.domain.regions import EsiaSettings
+    from rp.domain.regions import ensure_region
+    from rp.models.regions import DEFAULT_SCOPE
+
+    cfg = build_config()
+    scope = DEFAULT_SCOPE
+    pair = demo_pair(INSTANCE_DIR)
+    client = {"issuer": idp_issuer, "client_id": cfg["DEMO_CLIENT_ID"], "client_secret": cfg["DEMO_CLIENT_SECRET"]}
+    ensure_region(
+        session, *ESIA_REGION, **client, scope=scope, protocol="esia", esia=EsiaSettings(pair.cert_pem, pair.key_pem)
+    )
+    ensure_region(session, *OIDC_REGION, **client, scope=scope, protocol="oidc")
 
 
 def _migrate_and_seed(

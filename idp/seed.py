@@ -33,6 +33,8 @@ class DiaryClient:
     secret: str
     client_id: str = "dnevnik"
     name: str = "Дневник.ру"
+    #: The diary's ESIA certificates (PEM) registered on the same client, for its ESIA region.
+    esia_certificates: tuple[str, ...] = ()
 
 
 def seed(
@@ -73,4 +75,5 @@ def _ensure_diary_client(session: Session, diary: DiaryClient) -> None:
         redirect_uris=[f"{base}/login/callback"],
         post_logout_redirect_uris=[f"{base}/"],
         name=diary.name,
+        esia_certificates=list(diary.esia_certificates) or None,
     )

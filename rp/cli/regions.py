@@ -24,6 +24,17 @@ def _parse_claims(pairs: tuple[str, ...]) -> dict[str, str] | None:
     return result
 
 
+def _esia_settings(settings, certificate, key, token_issuer):
+    """Return the ESIA settings given on the command line (both files or neither), or None."""
+    if certificate is None and key is None:
+        if token_issuer:
+            raise click.BadParameter("give --certificate and --key with it", param_hint="--token-issuer")
+        return None
+    if certificate is None or key is None:
+        raise click.BadParameter("give both --certificate and --key", param_hint="--certificate/--key")
+    return settings(certificate.read(), key.read(), token_issuer)
+
+
 @click.group("region")
 def region_group() -> None:
     """Regions: which OpenID Provider and client each /login/esia/<region> entry point uses."""
@@ -31,9 +42,17 @@ def region_group() -> None:
 
 @region_group.command("set")
 @click.argument("name")
-@click.option("--issuer", required=True, help="The provider's issuer URL (discovery is read from it).")
+@click.option(
+    "--issuer", "--issuer-url", "issuer", required=True, help="The provider's issuer URL (ESIA: its base URL)."
+)
 @click.option("--client-id", required=True)
-@click.option("--client-secret", required=True)
+@click.option("--client-secret", default=None, help="OpenID Connect: the diary's client secret at the provider.")
+@click.option(
+    "--protocol", type=click.Choice(["oidc", "esia"]), default=None, help="oidc (default) or ESIA's own protocol."
+)
+@click.option("--certificate", type=click.File("r"), default=None, help="ESIA: the diary's certificate (PEM file).")
+@click.option("--key", type=click.File("r"), default=None, help="ESIA: the diary's private key (PEM file).")
+@click.option("--token-issuer", default=None, help="ESIA: the tokens' iss (default http://esia.gosuslugi.ru/).")
 @click.option(
     "--scope", default=None, help='Scopes to ask for (default: "openid fullname birthdate gender snils ...").'
 )
@@ -43,8 +62,11 @@ def region_group() -> None:
 )
 @click.option("--json", "as_json", is_flag=True)
 @in_app
-def region_set(name, issuer, client_id, client_secret, scope, title, claims, as_json) -> None:
+def region_set(
+    name, issuer, client_id, client_secret, protocol, certificate, key, token_issuer, scope, title, claims, as_json
+) -> None:
     """Create or update a region; prints the redirect URI to register at the provider."""
+    from rp.domain.regions import EsiaSettings
     from rp.domain.regions import RegionError
     from rp.domain.regions import region_as_dict
     from rp.domain.regions import set_region
@@ -60,6 +82,8 @@ def region_set(name, issuer, client_id, client_secret, scope, title, claims, as_
             scope=scope,
             title=title,
             claim_map=_parse_claims(claims),
+            protocol=protocol,
+            esia=_esia_settings(EsiaSettings, certificate, key, token_issuer),
         )
         db.session.commit()
     except RegionError as exc:
@@ -71,7 +95,11 @@ def region_set(name, issuer, client_id, client_secret, scope, title, claims, as_
         "redirect_uri": redirect_uri,
         "entry_point": current_app.config["BASE_URL"].rstrip("/") + f"/login/esia/{region.name}",
     }
-    emit(data, as_json, f"region {region.name} saved\nredirect_uri: {redirect_uri}\nentry point: {data['entry_point']}")
+    text = f"region {region.name} saved ({region.protocol})\nredirect_uri: {redirect_uri}"
+    text += f"\nentry point: {data['entry_point']}"
+    if data.get("certificate_hash"):
+        text += f"\ncertificate hash: {data['certificate_hash']}"
+    emit(data, as_json, text)
 
 
 @region_group.command("list")
@@ -84,7 +112,8 @@ def region_list(as_json) -> None:
     from rp.extensions import db
 
     regions = [region_as_dict(r) for r in list_regions(db.session)]
-    text = "\n".join(f"{r['name']}\t{r['issuer']}\t{r['client_id']}\t{r['title']}" for r in regions) or "no regions"
+    rows = (f"{r['name']}\t{r['protocol']}\t{r['issuer']}\t{r['client_id']}\t{r['title']}" for r in regions)
+    text = "\n".join(rows) or "no regions"
     emit(regions, as_json, text)
 
 

@@ -51,6 +51,13 @@ class Region(db.Model):
     #: The provider's last fetched JWKS (refetched when a token names an unknown ``kid``).
     jwks_json: Mapped[str | None] = mapped_column(Text)
     jwks_fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: ``oidc`` (OpenID Connect, the default) or ``esia`` (ESIA's own protocol: v2/ac, v3/te, /rs/prns).
+    protocol: Mapped[str] = mapped_column(String(8), nullable=False, default="oidc", server_default="oidc")
+    #: ESIA only: the diary's certificate registered at the provider, and its private key (PEM; never shown).
+    esia_certificate: Mapped[str | None] = mapped_column(Text)
+    esia_key: Mapped[str | None] = mapped_column(Text)
+    #: ESIA only: the ``iss`` the provider's tokens carry (None: ESIA's ``http://esia.gosuslugi.ru/``).
+    esia_token_issuer: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     def claim_names(self) -> dict[str, str]:

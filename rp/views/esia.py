@@ -33,6 +33,7 @@ from rp.models.people import User
 from rp.models.regions import Region
 from rp.oidc import client as oidc
 from rp.oidc.errors import OidcError
+from rp.views import esia_protocol
 from rp.views.auth import diary_home
 from rp.views.auth import login_policy
 from rp.views.auth import login_problem_message
@@ -178,6 +179,14 @@ def entry(name: str):
     if region is None:
         return render_template("esia/unknown_region.html", name=name), 404
     target = safe_next(request.args.get("returnUrl") or request.args.get("next"), diary_home())
+    if region.protocol == "esia":
+        try:
+            esia_auth = esia_protocol.start(region)
+        except OidcError as exc:
+            return _fail(exc, region)
+        session.pop(PENDING_KEY, None)
+        session[AUTH_KEY] = {"region": region.name, "protocol": "esia", "state": esia_auth.state, "next": target}
+        return redirect(esia_auth.url)
     cfg = _client_config(region)
     try:
         metadata = _discover(region, cfg)
@@ -204,6 +213,14 @@ def callback():
     region = get_region(db.session, pending["region"])
     if region is None:
         return _fail(OidcError("no_pending_login", f"region {pending['region']!r} no longer exists"), None)
+    if pending.get("protocol", "oidc") != region.protocol:
+        return _fail(OidcError("no_pending_login", f"region {region.name!r} changed its protocol meanwhile"), region)
+    if region.protocol == "esia":
+        try:
+            subject, attributes = esia_protocol.finish(region, pending)
+        except OidcError as exc:
+            return _fail(exc, region, None, pending["state"])
+        return _decide(region, subject, attributes, pending)
     cfg = _client_config(region)
     subject = None
     try:
@@ -220,6 +237,11 @@ def callback():
     except OidcError as exc:
         return _fail(exc, region, subject, pending["state"])
     attributes = linking.extract_attributes(result.claims, region.claim_names())
+    return _decide(region, subject, attributes, pending)
+
+
+def _decide(region: Region, subject: str, attributes: dict[str, str | None], pending: dict[str, Any]):
+    """Decide what a verified Gosuslugi login means (either protocol): sign in, link, or explain why not."""
     decision = linking.decide(
         db.session,
         region=region.name,

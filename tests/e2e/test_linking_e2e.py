@@ -3,7 +3,8 @@ browser does (``fedlab.scenarios.Browser``: one cookie jar per app), state set b
 
 Covers the linking rules except the full first-login sequence in a browser (tests/e2e/test_gosuslugi_login.py):
 normalisation rules, single-field mismatches with the legacy link, wrong passwords, both conflicts, unlink and
-relink, a provider error, and ID tokens the diary must refuse (the IdP's fault injection).
+relink, a provider error, and ID tokens the diary must refuse (the IdP's fault injection). Over OpenID Connect:
+the demo's OIDC region ``tomsk`` (the ESIA region runs every scenario in tests/e2e/test_scenarios.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from fedlab.scenarios import _forms
 from shared import scenarios
 from shared.demo_people import DEMO_RP_PASSWORD
 
+#: The demo region that logs in over OpenID Connect (dvinaland speaks ESIA's protocol).
+OIDC_REGION = "tomsk"
 pytestmark = pytest.mark.e2e
 
 NOT_FOUND = (
@@ -59,7 +62,7 @@ def text(response: requests.Response) -> str:
 def gosuslugi_login(lab, login: str, password: str, browser: Browser | None = None):
     """From the diary's regional entry point through the IdP's login and consent back to the diary."""
     browser = browser or Browser(LabUrls(lab.idp_url, lab.rp_url))
-    response = browser.open("GET", f"{lab.rp_url}/login/esia/dvinaland")
+    response = browser.open("GET", f"{lab.rp_url}/login/esia/{OIDC_REGION}")
     for _ in range(6):
         if not browser.on_idp():
             return browser, response

@@ -15,13 +15,20 @@ def _urls(lab) -> list[str]:
     return ["--idp-url", lab.idp_url, "--rp-url", lab.rp_url]
 
 
+#: The demo's regions: dvinaland logs in over ESIA's protocol, tomsk over OpenID Connect.
+PROTOCOL_REGIONS = {"esia": "dvinaland", "oidc": "tomsk"}
+
+
+@pytest.mark.parametrize("protocol", sorted(PROTOCOL_REGIONS))
 @pytest.mark.parametrize("name", scenarios.names())
-def test_scenario_check_gives_the_expected_outcome(lab, name):
-    result = lab.fedlab("scenario", "check", name, "--json", *_urls(lab))
+def test_scenario_check_gives_the_expected_outcome(lab, name, protocol):
+    region = PROTOCOL_REGIONS[protocol]
+    result = lab.fedlab("scenario", "check", name, "--json", "--region", region, *_urls(lab))
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
-    assert report["ok"] is True
+    assert report["ok"] is True, report
     assert report["actual"]["outcome"] == scenarios.load(name).expect.outcome
+    assert report["region"] == region
 
 
 def test_check_reports_a_mismatch(lab):

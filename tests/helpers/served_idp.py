@@ -106,9 +106,9 @@ def _wait_ready(base_url: str, proc: subprocess.Popen, timeout: float = 60) -> N
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited with status {proc.returncode}")
         try:
-            if requests.get(base_url + "/.well-known/openid-configuration", timeout=2).status_code == 200:
+            if requests.get(base_url + "/.well-known/openid-configuration", timeout=10).status_code == 200:
                 return
-        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a busy machine
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or a first request slow on a busy machine
             pass
         time.sleep(0.2)
     raise RuntimeError("the IdP did not start in time")
