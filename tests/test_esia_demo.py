@@ -22,8 +22,8 @@ def test_the_pair_is_made_once_with_a_private_key_file(tmp_path):
 def test_setup_registers_the_diary_certificate_on_its_client(idp_app, tmp_path, monkeypatch):
     import fedlab.setup
     import rp.config
+    from idp.db import db
     from idp.domain.clients import find_client
-    from idp.extensions import db
 
     monkeypatch.setattr(rp.config, "INSTANCE_DIR", tmp_path)
     pair = demo_pair(tmp_path)

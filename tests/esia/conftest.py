@@ -19,12 +19,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from bench._lab import PASSWORD
-from bench._lab import PHONE
-from bench._lab import browser_login
-from bench._lab import serve_idp
 
 from shared import esia_crypto
+from tests.helpers.served_idp import PASSWORD
+from tests.helpers.served_idp import PHONE
+from tests.helpers.served_idp import browser_login
+from tests.helpers.served_idp import serve_idp
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache"
@@ -85,6 +85,7 @@ def esia_lab(tmp_path_factory):
             "--gender", "F", "--birth-date", "1984-03-14", "--snils", "112-233-445 95", "--level", "verified",
             "--passport-series", "1104", "--passport-number", "500001", "--passport-issue-date", "2004-04-01",
             "--passport-issued-by", "УМВД России по Архангельской области", "--passport-department-code", "290-001",
+            "--birth-place", "г. Архангельск",
         )  # fmt: skip
         yield EsiaLab(lab, lab.base_url, int(account["oid"]), folder, pairs)
 

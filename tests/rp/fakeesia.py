@@ -207,5 +207,6 @@ def esia_op(rp_app, diary_pair):
             protocol="esia",
             esia=EsiaSettings(diary_pair.cert_pem, diary_pair.key_pem),
         )
+        db.session.commit()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield FakeEsia(rsps, diary_pair)

@@ -19,7 +19,7 @@ import pytest
 
 from shared import esia_crypto
 from shared import esia_wire
-from tests.idp.oidc.conftest import make_account
+from tests.idp.oidc.helpers import make_account
 
 REDIRECT = "https://rp.example/esia/callback"
 SCOPE = "openid fullname birthdate gender snils id_doc contacts"
@@ -63,8 +63,8 @@ def timestamp(shift_seconds: int = 0, offset_hours: int = 3) -> str:
 
 def register(app, client_id: str, pairs: list[esia_crypto.KeyPair], **options):
     """Register an ESIA client with these certificates (and options such as min_level, esia_signature_mode)."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with app.app_context():
         create_client(

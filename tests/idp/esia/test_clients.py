@@ -95,9 +95,9 @@ def test_client_with_oidc_secret_and_esia_certificate(idp_app, certs):
 
 
 def test_ensure_client_registers_and_updates_esia_certificates(idp_app, certs):
+    from idp.db import db
     from idp.domain.clients import client_json
     from idp.domain.clients import ensure_client
-    from idp.extensions import db
 
     _, gost, rsa = certs
     with idp_app.app_context():

@@ -73,8 +73,8 @@ def test_missing_redirect_uri_or_client_id_gets_a_page(gost):
 
 
 def test_client_without_certificate_gets_007002(esia_app, gost):
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with esia_app.app_context():
         create_client(db.session, "OIDC-ONLY", "s" * 20, [REDIRECT], scope="openid fullname")
@@ -201,7 +201,7 @@ def test_account_below_the_clients_minimum_level_gets_007055(esia_app, gost_pair
 
 
 def test_not_logged_in_goes_through_the_login_page_and_back(esia_app, gost_pair, person):
-    from tests.idp.code_flow_helpers import csrf
+    from tests.helpers.forms import csrf_token as csrf
 
     driver = EsiaDriver(esia_app, esia_app.test_client(), "GOST-SYS", gost_pair)
     params = driver.v2_params()
@@ -291,8 +291,8 @@ def test_expired_code_gets_007011(esia_app, gost):
 
 
 def test_code_for_another_redirect_uri_gets_007011(esia_app, gost):
+    from idp.db import db
     from idp.domain.clients import find_client
-    from idp.extensions import db
 
     with esia_app.app_context():
         client = find_client(db.session, "GOST-SYS")

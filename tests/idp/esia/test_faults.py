@@ -18,8 +18,8 @@ pytestmark = needs_gost
 
 
 def _fault(app, kind: str, **params) -> None:
+    from idp.db import db
     from idp.domain import faults
-    from idp.extensions import db
 
     with app.app_context():
         faults.add_fault(db.session, kind, count=1, **params)
@@ -27,8 +27,8 @@ def _fault(app, kind: str, **params) -> None:
 
 
 def _remaining(app) -> int:
+    from idp.db import db
     from idp.domain import faults
-    from idp.extensions import db
 
     with app.app_context():
         return len(faults.active_faults(db.session))

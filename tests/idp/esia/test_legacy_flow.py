@@ -105,7 +105,7 @@ def test_fr05t1k_style_legacy_string_with_pkcs7_at_v2_in_lab_mode(gost):
 def test_trace_records_the_variant_that_matched(esia_app, gost):
     code, _ = gost.legacy_code(detached=False, attrs=False)
     gost.legacy_token(code)
-    from idp.extensions import db
+    from idp.db import db
     from idp.oidc import trace
 
     with esia_app.app_context():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared import esia_crypto
-from tests.idp.code_flow_helpers import csrf
+from tests.helpers.forms import csrf_token as csrf
 from tests.idp.esia.conftest import REDIRECT
 from tests.idp.esia.conftest import needs_gost
 

@@ -112,7 +112,7 @@ def test_unknown_collection_or_element_404(gost, token, person):
 
 
 def test_withdrawn_consent_401(esia_app, gost, token, person):
-    from idp.extensions import db
+    from idp.db import db
     from idp.oidc import consents
 
     with esia_app.app_context():
@@ -122,11 +122,15 @@ def test_withdrawn_consent_401(esia_app, gost, token, person):
     assert _get(gost, f"/rs/prns/{person.oid}", token).status_code == 401
 
 
-def test_expired_token_401(esia_app, gost, person, monkeypatch):
-    import time
+def test_expired_token_401(esia_app, gost, person):
+    from datetime import timedelta
 
     code, _ = gost.v2_code()
     token = gost.v3_token(code).get_json()["access_token"]
-    real = time.time
-    monkeypatch.setattr(time, "time", lambda: real() + 3601)
-    assert _get(gost, f"/rs/prns/{person.oid}", token).status_code == 401
+    clock = esia_app.extensions["clock"]
+    clock.freeze()
+    try:
+        clock.advance(timedelta(seconds=3601))
+        assert _get(gost, f"/rs/prns/{person.oid}", token).status_code == 401
+    finally:
+        clock.unfreeze()

@@ -129,7 +129,7 @@ def test_redirect_carries_code_and_state_to_the_registered_uri(gost):
 
 def test_verified_account_gets_is_tru_and_trusted(esia_app, gost_pair):
     from tests.idp.esia.conftest import EsiaDriver
-    from tests.idp.oidc.conftest import make_account
+    from tests.idp.oidc.helpers import make_account
 
     verified = make_account(esia_app, level="verified", phone="+79160000001", email="v@example.ru")
     driver = EsiaDriver(esia_app, esia_app.test_client(), "GOST-SYS", gost_pair)
