@@ -4,6 +4,7 @@ the first-login sequence, "profile not found" with linking by the diary login, a
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from shared.demo_people import DEMO_IDP_PASSWORD
 from shared.demo_people import DEMO_RP_PASSWORD
@@ -66,7 +67,9 @@ def test_profile_not_found_then_linking_by_diary_login(demo_lab, page):
     # A confirmation names the diary profile about to be linked.
     assert "Кузнецов Андрей Викторович" in page.locator("main").inner_text()
     page.get_by_role("button", name="Привязать").click()
-    assert "Теперь вы можете входить в Дневник.ру через кнопку «Вход через ГосУслуги»" in page.content()
+    # The page has committed its URL before its body is parsed: wait for the text, not for the address.
+    done = "Теперь вы можете входить в Дневник.ру через кнопку «Вход через ГосУслуги»"
+    expect(page.locator("main")).to_contain_text(done)
 
     page.context.clear_cookies()
     gosuslugi_login(page, lab, "+7 911 1000003")
@@ -77,4 +80,4 @@ def test_already_linked_person_is_signed_in(demo_lab, page):
     lab = demo_lab
     gosuslugi_login(page, lab, "+7 911 1000005")
     assert "/consent" in page.url or "/diary" in page.url, page.url
-    assert "152-ФЗ" in page.content()
+    expect(page.locator("main")).to_contain_text("152-ФЗ")
