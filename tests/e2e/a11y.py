@@ -116,9 +116,14 @@ class Audit:
     def submit(self, label: str, button: str | None = None) -> None:
         """Submit the page's form (its first submit button, or the one with ``button``'s id) and audit the result."""
         selector = f"#{button}" if button else "main form [type=submit]"
-        self.page.locator(selector).first.click()
-        self.page.wait_for_load_state()
-        self.check(label)
+        self.follow(self.page.locator(selector).first, label)
+
+    def follow(self, locator, label: str | None = None) -> None:
+        """Click ``locator`` (a link or a button), wait for the next page and audit it when ``label`` is given."""
+        with self.page.expect_navigation():
+            locator.click()
+        if label:
+            self.check(label)
 
     def assert_clean(self) -> None:
         """Fail with every violation found, one per line."""
