@@ -1,4 +1,6 @@
 # fedlab: `make run` serves both apps with the demo data; `make test` runs every test.
+# `make test-quick` is the quick local run: no browser tests, no schemathesis, no `slow` tests (the route fuzzers,
+# about 40% of the time); `make test` runs them all.
 # Both work on a fresh machine: they create the virtual environment and install what they need.
 
 PYTHON ?= python3
@@ -12,7 +14,7 @@ PARALLEL := -n 2 --dist loadfile
 # tell apart (it would run one case per app): that file runs in a single process.
 SERIAL := tests/test_schemathesis.py
 
-.PHONY: run test test-fast test-e2e test-postgres setup install translations extract system-deps a11y-deps lint format bench clean
+.PHONY: run test test-fast test-quick test-e2e test-postgres setup install translations extract system-deps a11y-deps lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,14 +62,17 @@ a11y-deps: $(A11Y_NODE)/node_modules/.package-lock.json
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/codespell
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Every test on SQLite, then the suite again on PostgreSQL (127.0.0.1:5432, a database of its own per run).
+# Every test on SQLite (with a coverage summary), then the suite again on PostgreSQL (127.0.0.1:5432, a database of its own per run).
 test: system-deps a11y-deps translations lint
-	$(BIN)/pytest $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
+	$(BIN)/pytest $(PARALLEL) --ignore=$(SERIAL) --cov --cov-report=term $(PYTEST_ARGS)
 	$(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
 	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 
@@ -78,6 +83,9 @@ test-postgres: translations
 test-fast: translations
 	$(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 	$(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
+
+test-quick: translations
+	$(BIN)/pytest -m "not e2e and not slow" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 
 test-e2e: system-deps a11y-deps translations
 	$(BIN)/pytest -m e2e $(PARALLEL) $(PYTEST_ARGS)

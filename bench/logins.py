@@ -37,14 +37,14 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._lab import ROOT  # noqa: E402
-from bench._lab import _python  # noqa: E402
-from bench._lab import forms_of  # noqa: E402
-from bench._lab import free_port  # noqa: E402
-from bench._lab import stop  # noqa: E402
 from bench.token_endpoint import percentile  # noqa: E402
 from shared.demo_people import DEMO_IDP_PASSWORD  # noqa: E402
 from shared.demo_people import DEMO_PEOPLE  # noqa: E402
+from tests.helpers.served_idp import ROOT  # noqa: E402
+from tests.helpers.served_idp import _python  # noqa: E402
+from tests.helpers.served_idp import forms_of  # noqa: E402
+from tests.helpers.served_idp import free_port  # noqa: E402
+from tests.helpers.served_idp import stop  # noqa: E402
 
 REGION = "dvinaland"
 CHEAP = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8", "ARGON2_PARALLELISM": "1"}

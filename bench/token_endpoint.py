@@ -31,11 +31,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._lab import CHEAP_ARGON2  # noqa: E402
-from bench._lab import PASSWORD  # noqa: E402
-from bench._lab import PHONE  # noqa: E402
-from bench._lab import browser_login  # noqa: E402
-from bench._lab import serve_idp  # noqa: E402
+from tests.helpers.served_idp import CHEAP_ARGON2  # noqa: E402
+from tests.helpers.served_idp import PASSWORD  # noqa: E402
+from tests.helpers.served_idp import PHONE  # noqa: E402
+from tests.helpers.served_idp import browser_login  # noqa: E402
+from tests.helpers.served_idp import serve_idp  # noqa: E402
 
 REDIRECT = "http://127.0.0.1:9/callback"
 CLIENT_ID = "bench"

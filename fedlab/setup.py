@@ -15,20 +15,13 @@ from shared.demo_people import DEMO_RP_PASSWORD
 
 def seed_idp_demo(session, rp_base_url: str) -> None:
     """Seed the IdP: the demo people's accounts, the citizens registry and the diary as a client."""
-    from idp.domain.clients import ensure_client
-    from idp.domain.scenario import seed_demo
+    from idp.domain import labstate
+    from idp.seed import DiaryClient
+    from idp.seed import seed
     from labkit.web import password_hasher
-    from shared.clock import real_now
 
-    seed_demo(session, password_hasher(), real_now().date())
-    ensure_client(
-        session,
-        client_id="dnevnik",
-        secret=rp_secret(),
-        redirect_uris=[f"{rp_base_url}/login/callback"],
-        post_logout_redirect_uris=[f"{rp_base_url}/"],
-        name="Дневник.ру",
-    )
+    diary = DiaryClient(base_url=rp_base_url, secret=rp_secret())
+    seed(session, "demo", hasher=password_hasher(), today=labstate.now(session).date(), diary=diary)
 
 
 def rp_secret() -> str:
@@ -39,25 +32,18 @@ def rp_secret() -> str:
 
 
 def seed_rp_demo(session, idp_issuer: str) -> None:
-    """Seed the diary: the demo school, the dvinaland region, and the already-linked demo people."""
+    """Seed the diary: the demo school, the dvinaland region (at the IdP's issuer), the already-linked demo people."""
+    from labkit.web import password_hasher
+    from rp.clock import clock
     from rp.config import build_config
-    from rp.demo import seed_school
-    from rp.domain.linking import link_demo_people
-    from rp.domain.regions import ensure_region
-    from shared.clock import real_now
+    from rp.seed import ProviderDefaults
+    from rp.seed import seed
 
     cfg = build_config()
-    seed_school(session, real_now().date())
-    ensure_region(
-        session,
-        name="dvinaland",
-        title="Архангельская область",
-        issuer=idp_issuer,
-        client_id=cfg["DEMO_CLIENT_ID"],
-        client_secret=cfg["DEMO_CLIENT_SECRET"],
-        scope="openid fullname birthdate gender snils email mobile",
+    provider = ProviderDefaults(
+        issuer=idp_issuer, client_id=cfg["DEMO_CLIENT_ID"], client_secret=cfg["DEMO_CLIENT_SECRET"]
     )
-    link_demo_people(session, idp_issuer)
+    seed(session, "demo", today=clock.today(), provider=provider, hasher=password_hasher())
 
 
 def _migrate_and_seed(
@@ -77,7 +63,7 @@ def _migrate_and_seed(
 def migrate_and_seed_idp(echo: Callable[[str], None], rp_base_url: str) -> None:
     """Bring the IdP's schema up to date and seed its demo data if it has none."""
     from idp import create_app
-    from idp.extensions import db
+    from idp.db import db
     from idp.models import Account
 
     def seed(session) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from idp.clock import bind as bind_clock
 from idp.config import INSTANCE_DIR
 from idp.config import build_config
 
@@ -18,7 +19,7 @@ BLUEPRINTS = [
     "idp.views.profile",
     "idp.views.operator",
     "idp.views.lab",
-    "idp.views.oidc",
+    "idp.oidc.endpoints",
     "idp.views.consents",
     "idp.views.traces",
     "idp.views.lab_api",
@@ -32,11 +33,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create and configure an instance of the IdP application."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.update(build_config(config))
+    app.extensions["clock"] = bind_clock(app.config)
 
+    from idp.db import db
+    from idp.db import migrate
     from idp.extensions import babel
     from idp.extensions import csrf
-    from idp.extensions import db
-    from idp.extensions import migrate
     from labkit import web
 
     # Lab mode: the presenter page (/lab/presenter) frames the IdP's own pages; never another origin.
@@ -47,6 +49,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     setup_oauth(app)
 
+    from idp.hooks import setup_due_checks
+    from idp.template_globals import register_context_processors
+    from idp.template_globals import register_template_globals
+
+    setup_due_checks(app)
+    register_template_globals(app)
+    register_context_processors(app)
     web.register_blueprints(app, BLUEPRINTS)
 
     from idp.cli import idp_cli

@@ -10,7 +10,8 @@ from typing import Any
 
 from flask import session
 
-from idp.extensions import db
+from idp.clock import clock
+from idp.db import db
 from idp.models.accounts import Account
 from labkit.sessions import logged_in
 from labkit.sessions import require_login
@@ -23,7 +24,7 @@ __all__ = ["auth_time", "current_account", "login_account", "login_required", "l
 
 def login_account(account: Account, method: str = "pwd") -> None:
     """Start a fresh session for ``account`` (old session data is dropped: no fixation)."""
-    start_session("account_id", account.id, "amr", method)
+    start_session("account_id", account.id, "amr", method, clock.timestamp())
 
 
 def logout() -> None:

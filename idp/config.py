@@ -1,76 +1,88 @@
-"""IdP settings: defaults here, then ``FEDLAB_IDP_CONFIG`` (TOML), then ``FEDLAB_IDP_*`` variables."""
+"""IdP settings: the defaults here, then ``FEDLAB_IDP_CONFIG`` (TOML), then ``FEDLAB_IDP_*`` variables."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 from typing import Any
+from typing import ClassVar
+from typing import Literal
 
-from shared.config import DEV_SECRET_MARKER
-from shared.config import load_settings
-from shared.config import refuse_default_secrets
-from shared.config import resolve_cookie_secure
+from pydantic import Field
+from pydantic import field_validator
+
+from labkit.settings import DEV_SECRET_MARKER
+from labkit.settings import AppSettings
+from labkit.settings import port_of
+from shared.clock import parse_duration_range
 
 PREFIX = "FEDLAB_IDP_"
-#: Settings production refuses to run with at their development defaults.
-SECRETS = ["SECRET_KEY", "LAB_TOKEN", "OPERATOR_PASSWORD"]
 INSTANCE_DIR = Path(os.environ.get("FEDLAB_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+
+
+class IdpSettings(AppSettings):
+    """The identity provider's settings on top of the common ones."""
+
+    PREFIX: ClassVar[str] = PREFIX
+    SECRETS: ClassVar[tuple[str, ...]] = ("SECRET_KEY", "LAB_TOKEN", "OPERATOR_PASSWORD")
+    PUBLIC_URL: ClassVar[str] = "ISSUER"
+
+    SECRET_KEY: str = DEV_SECRET_MARKER + "idp-secret-key"
+    """Signs the session cookie and CSRF tokens."""
+    DATABASE_URL: str = Field(
+        default_factory=lambda: os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'idp.sqlite'}"
+    )
+    """The SQLAlchemy URL of the IdP's database (``DATABASE_URL``, else SQLite under the instance folder)."""
+    ISSUER: str = Field(default_factory=lambda: f"http://127.0.0.1:{port_of('FEDLAB_IDP_PORT', 5001)}")
+    """The OpenID Provider's issuer identifier: its public base URL."""
+    SESSION_COOKIE_NAME: str = "fedlab_idp_session"
+    """Both apps run on 127.0.0.1 and browsers do not separate cookies by port: each names its own."""
+    LAB_RP_URL: str = Field(default_factory=lambda: f"http://127.0.0.1:{port_of('FEDLAB_RP_PORT', 5002)}")
+    """The diary's base URL, for the lab page's "reset the demo" button (its POST /api/lab/reset)."""
+    OPERATOR_PASSWORD: str = DEV_SECRET_MARKER + "operator"
+    """The service-centre operator's password."""
+    CODE_TTL_SECONDS: int = Field(default=300, ge=1)
+    """How long a registration or recovery code is valid (lab clock)."""
+    CODE_MAX_ATTEMPTS: int = Field(default=3, ge=1)
+    """Wrong entries before a code is spent."""
+    CODE_RESEND_INTERVAL_SECONDS: int = Field(default=60, ge=0)
+    """The wait before another code may be sent."""
+    CODE_MAX_SENDS: int = Field(default=5, ge=1)
+    """Codes sent to one recipient per registration."""
+    VERIFICATION_DELAY: str = "15m-5d"
+    """The range of the state registries' answer delay on the lab clock (``15m-5d``, or one duration)."""
+    REGISTRY_POLICY: Literal["lenient", "strict"] = "lenient"
+    """How the simulated registries judge a profile unless the lab chose otherwise."""
+    DYNAMIC_REGISTRATION: bool = False
+    """Accept RFC 7591 client registration at /register."""
+    OIDC_CODE_TTL_SECONDS: int = Field(default=60, ge=1)
+    """Lifetime of an authorization code (lab clock)."""
+    OIDC_ACCESS_TOKEN_TTL_SECONDS: int = Field(default=3600, ge=1)
+    """Lifetime of an access token (real time: clients see ``expires_in``)."""
+    OIDC_ID_TOKEN_TTL_SECONDS: int = Field(default=3600, ge=1)
+    """Lifetime of an ID token (real time: relying parties check ``exp`` on their own clocks)."""
+    OIDC_TRACE: bool = True
+    """Record every OpenID Connect exchange for the protocol trace pages."""
+    MAIL_FROM: str = "no-reply@gosuslugi.lab"
+    """The sender of outgoing mail."""
+
+    @field_validator("VERIFICATION_DELAY")
+    @classmethod
+    def _duration_range(cls, value: str) -> str:
+        """Refuse a range :func:`shared.clock.parse_duration_range` cannot read."""
+        parse_duration_range(value)
+        return value
+
+
+#: Settings production refuses to run with at their development defaults.
+SECRETS = list(IdpSettings.SECRETS)
 
 
 def defaults() -> dict[str, Any]:
     """Return the development defaults; production must override every secret."""
-    port = int(os.environ.get("FEDLAB_IDP_PORT", "5001"))
-    return {
-        "ENV": "development",
-        "SECRET_KEY": DEV_SECRET_MARKER + "idp-secret-key",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'idp.sqlite'}"),
-        "ISSUER": f"http://127.0.0.1:{port}",
-        #: Both apps run on 127.0.0.1 and browsers do not separate cookies by port.
-        "SESSION_COOKIE_NAME": "fedlab_idp_session",
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_HTTPONLY": True,
-        #: "auto": Secure cookies in production or when the public URL is https; or true/false.
-        "SESSION_COOKIE_SECURE": "auto",
-        "LAB_MODE": True,
-        "LAB_TOKEN": DEV_SECRET_MARKER + "lab-token",
-        #: The diary's base URL, for the lab page's "reset the demo" button (its POST /api/lab/reset).
-        "LAB_RP_URL": f"http://127.0.0.1:{int(os.environ.get('FEDLAB_RP_PORT', '5002'))}",
-        #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (werkzeug ProxyFix);
-        #: 0 = none: the headers are ignored and ``request.remote_addr`` (loopback check of the lab API) is the peer's.
-        "PROXY_FIX_X_FOR": 0,
-        "OPERATOR_PASSWORD": DEV_SECRET_MARKER + "operator",
-        # Registration codes.
-        "CODE_TTL_SECONDS": 300,
-        "CODE_MAX_ATTEMPTS": 3,
-        "CODE_RESEND_INTERVAL_SECONDS": 60,
-        "CODE_MAX_SENDS": 5,
-        # Password log-in lockout.
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCKOUT_SECONDS": 900,
-        # State registry checks: delay range on the lab clock, and the policy.
-        "VERIFICATION_DELAY": "15m-5d",
-        "REGISTRY_POLICY": "lenient",
-        # argon2id cost parameters.
-        "ARGON2_TIME_COST": 3,
-        "ARGON2_MEMORY_COST": 65536,
-        "ARGON2_PARALLELISM": 4,
-        "BABEL_DEFAULT_LOCALE": "ru",
-        "LANGUAGES": ["ru", "en"],
-        "SMTP_URL": "",
-        # OpenID Provider: RFC 7591 registration at /register, lifetimes, protocol trace.
-        "DYNAMIC_REGISTRATION": False,
-        "OIDC_CODE_TTL_SECONDS": 60,
-        "OIDC_ACCESS_TOKEN_TTL_SECONDS": 3600,
-        "OIDC_ID_TOKEN_TTL_SECONDS": 3600,
-        "OIDC_TRACE": True,
-        "MAIL_FROM": "no-reply@gosuslugi.lab",
-    }
+    return IdpSettings.defaults()
 
 
 def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the merged settings, refusing default secrets in production."""
-    settings = load_settings(defaults(), PREFIX, overrides=overrides)
-    refuse_default_secrets(settings, SECRETS)
-    resolve_cookie_secure(settings, settings["ISSUER"])
-    settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
-    return settings
+    """Return the merged, validated settings, refusing default secrets in production."""
+    return IdpSettings.build(overrides)

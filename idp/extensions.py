@@ -1,17 +1,10 @@
-"""Flask extensions of the IdP, created unbound and bound in the app factory."""
+"""Web extensions of the IdP (translations, CSRF), created unbound and bound in the app factory.
+
+The database handle lives in ``idp.db``, so models and domain code never import these.
+"""
 
 from flask_babel import Babel
-from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy.orm import DeclarativeBase
 
-
-class Base(DeclarativeBase):
-    """Declarative base for the IdP's models."""
-
-
-db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 babel = Babel()

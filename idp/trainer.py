@@ -1,7 +1,7 @@
-"""The guided (trainer) mode: which step of the seed instructions each IdP screen is.
+"""The guided (trainer) mode: which step of the login instructions each IdP screen is.
 
 One map from endpoint to step; the context processor in ``idp.views.presenter`` shows the step
-in a banner when the lab setting ``trainer_mode`` is on. Texts follow the seed (seed-ru.txt).
+in a banner when the lab setting ``trainer_mode`` is on. Texts are the instructions' Russian wording.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ STEPS: dict[str, Step] = {
     "registration.done": REGISTRATION_DONE,
     "profile.edit": PROFILE_EDIT,
     "profile.index": PROFILE_INDEX,
-    "oidc.authorize": CONSENT,
+    "oidc.authorization.authorize": CONSENT,
 }
 
 

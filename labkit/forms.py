@@ -17,6 +17,8 @@ class FlaskForm(flask_wtf.FlaskForm):
     """``flask_wtf.FlaskForm`` without JSON bodies: use it for every form of both apps."""
 
     class Meta(flask_wtf.FlaskForm.Meta):
+        """WTForms options: form data from the request's form, never its JSON body."""
+
         def wrap_formdata(self, form, formdata):  # noqa: D102  (WTForms hook)
             if formdata is _Auto and request.is_json and not request.form and not request.files:
                 return None

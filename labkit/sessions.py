@@ -6,7 +6,6 @@ Each app's ``auth_session`` module names its own session keys and model and call
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,11 +25,11 @@ def reset_session() -> None:
         session["lang"] = lang
 
 
-def start_session(id_key: str, id_value: Any, method_key: str, method: str) -> None:
-    """Start a fresh permanent session holding ``id_key``, the auth time and ``method_key`` (no fixation)."""
+def start_session(id_key: str, id_value: Any, method_key: str, method: str, auth_time: int) -> None:
+    """Start a fresh permanent session holding ``id_key``, the ``auth_time`` (epoch seconds) and ``method_key``."""
     reset_session()
     session[id_key] = id_value
-    session["auth_time"] = int(time.time())
+    session["auth_time"] = auth_time
     session[method_key] = method
     session.permanent = True
 

@@ -1,5 +1,7 @@
-"""Flask plumbing both apps use: locale selection, error pages, security headers, password hashing,
-the lab guard (lab mode and ``X-Lab-Token``) and the optional proxy-header fix.
+"""Flask plumbing both apps use.
+
+Locale selection, error pages, security headers, password hashing, the lab guard (lab mode and
+``X-Lab-Token``) and the optional proxy-header fix.
 
 Each app passes its own extensions in; nothing here knows about the IdP or the diary.
 """
@@ -232,9 +234,10 @@ def lab_token_ok() -> bool:
 
 
 def check_lab(api: bool) -> Any:
-    """Refuse a lab request: 404 unless ``LAB_MODE``; for the API, a 401 JSON response off loopback
-    without the right ``X-Lab-Token``; for a page off loopback, the lab token page unless this session
-    gave the token. Return ``None`` when the request may go on.
+    """Refuse a lab request that may not go on; return ``None`` when it may.
+
+    404 unless ``LAB_MODE``; for the API, a 401 JSON response off loopback without the right
+    ``X-Lab-Token``; for a page off loopback, the lab token page unless this session gave the token.
     """
     if not current_app.config.get("LAB_MODE"):
         abort(404)

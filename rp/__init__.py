@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from rp.clock import bind as bind_clock
 from rp.config import INSTANCE_DIR
 from rp.config import build_config
 
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create and configure an instance of the diary application."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.update(build_config(config))
+    app.extensions["clock"] = bind_clock(app.config)
 
     from labkit import web
     from rp.extensions import babel
@@ -42,5 +44,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import rp.models  # noqa: F401  (registers the models with SQLAlchemy)
 
     web.register_blueprints(app, BLUEPRINTS)
+
+    from rp.labels import template_globals
+    from rp.views.lab_trainer import inject_guide
+
+    app.jinja_env.globals.update(template_globals())  # role_label(), achievement_kind_label() …
+    app.context_processor(inject_guide)  # the guided mode's step on the login and linking screens
 
     return app

@@ -13,6 +13,7 @@ from labkit.sessions import require_login
 from labkit.sessions import reset_session
 from labkit.sessions import safe_next
 from labkit.sessions import start_session
+from rp.clock import clock
 from rp.extensions import db
 from rp.models.people import User
 
@@ -21,7 +22,7 @@ __all__ = ["current_user", "login_required", "login_user", "logout_user", "safe_
 
 def login_user(user: User, method: str = "password") -> None:
     """Start a fresh session for ``user`` (old session data is dropped: no fixation)."""
-    start_session("user_id", user.id, "login_method", method)
+    start_session("user_id", user.id, "login_method", method, clock.timestamp())
 
 
 def logout_user() -> None:

@@ -1,75 +1,84 @@
-"""Diary settings: defaults here, then ``FEDLAB_RP_CONFIG`` (TOML), then ``FEDLAB_RP_*`` variables."""
+"""Diary settings: the defaults here, then ``FEDLAB_RP_CONFIG`` (TOML), then ``FEDLAB_RP_*`` variables."""
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
+from typing import ClassVar
 
-from shared.config import DEV_SECRET_MARKER
-from shared.config import load_settings
-from shared.config import refuse_default_secrets
-from shared.config import resolve_cookie_secure
+from pydantic import Field
+from pydantic import field_validator
+
+from labkit.settings import DEV_SECRET_MARKER
+from labkit.settings import AppSettings
+from labkit.settings import port_of
 
 PREFIX = "FEDLAB_RP_"
-#: Settings production refuses to run with at their development defaults.
-SECRETS = ["SECRET_KEY", "LAB_TOKEN", "DEMO_CLIENT_SECRET"]
 INSTANCE_DIR = Path(os.environ.get("FEDLAB_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+
+
+class RpSettings(AppSettings):
+    """The diary's settings on top of the common ones."""
+
+    PREFIX: ClassVar[str] = PREFIX
+    SECRETS: ClassVar[tuple[str, ...]] = ("SECRET_KEY", "LAB_TOKEN", "DEMO_CLIENT_SECRET")
+    PUBLIC_URL: ClassVar[str] = "BASE_URL"
+
+    SECRET_KEY: str = DEV_SECRET_MARKER + "rp-secret-key"
+    """Signs the session cookie and CSRF tokens."""
+    DATABASE_URL: str = Field(
+        default_factory=lambda: os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'rp.sqlite'}"
+    )
+    """The SQLAlchemy URL of the diary's database (``DATABASE_URL``, else SQLite under the instance folder)."""
+    BASE_URL: str = Field(default_factory=lambda: f"http://127.0.0.1:{port_of('FEDLAB_RP_PORT', 5002)}")
+    """The diary's public base URL (its redirect URIs hang off it)."""
+    DEMO_IDP_ISSUER: str = Field(default_factory=lambda: f"http://127.0.0.1:{port_of('FEDLAB_IDP_PORT', 5001)}")
+    """Where the demo region's IdP lives (the lab IdP by default)."""
+    DEMO_CLIENT_ID: str = "dnevnik"
+    """The diary's client id at the demo region's IdP."""
+    DEMO_CLIENT_SECRET: str = DEV_SECRET_MARKER + "dnevnik-client-secret"
+    """The diary's client secret at the demo region's IdP."""
+    SESSION_COOKIE_NAME: str = "fedlab_rp_session"
+    """Both apps run on 127.0.0.1 and browsers do not separate cookies by port: each names its own."""
+    CONSENT_VERSION: str = "2024-09"
+    """Version of the 152-ФЗ consent text; a new version asks every parent again."""
+    MARK_EDIT_WINDOW_DAYS: int = Field(default=7, ge=0)
+    """Days after entry during which a teacher may change a mark; afterwards only the operator."""
+    DIARY_TODAY: str = ""
+    """Fixed "today" of the diary (ISO date) for demos and tests; empty = the real date."""
+    MAIL_FROM: str = "no-reply@dnevnik.lab"
+    """The sender of outgoing mail."""
+    HTTP_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
+    """Timeout of every request the diary makes to a provider."""
+    DISCOVERY_CACHE_SECONDS: int = Field(default=300, ge=0)
+    """How long each process reuses a provider's discovery document (0: fetch it on every login)."""
+    DEFAULT_REGION: str = "dvinaland"
+    """The region behind the login page's "Войти через ГосУслуги" button."""
+    SCHOOL_EMAIL: str = "school32arh@example.test"
+    """Where the "profile not found" page tells people to ask for their diary login."""
+
+    @field_validator("DIARY_TODAY", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        """Accept an ISO date (or a date), or empty for the real date."""
+        if isinstance(value, date):
+            return value.isoformat()
+        if value:
+            date.fromisoformat(str(value))
+        return value
+
+
+#: Settings production refuses to run with at their development defaults.
+SECRETS = list(RpSettings.SECRETS)
 
 
 def defaults() -> dict[str, Any]:
     """Return the development defaults; production must override every secret."""
-    port = int(os.environ.get("FEDLAB_RP_PORT", "5002"))
-    idp_port = int(os.environ.get("FEDLAB_IDP_PORT", "5001"))
-    return {
-        "ENV": "development",
-        "SECRET_KEY": DEV_SECRET_MARKER + "rp-secret-key",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'rp.sqlite'}"),
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        #: Where the demo region's IdP lives (the lab IdP by default).
-        "DEMO_IDP_ISSUER": f"http://127.0.0.1:{idp_port}",
-        "DEMO_CLIENT_ID": "dnevnik",
-        "DEMO_CLIENT_SECRET": DEV_SECRET_MARKER + "dnevnik-client-secret",
-        #: Both apps run on 127.0.0.1 and browsers do not separate cookies by port.
-        "SESSION_COOKIE_NAME": "fedlab_rp_session",
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_HTTPONLY": True,
-        #: "auto": Secure cookies in production or when the public URL is https; or true/false.
-        "SESSION_COOKIE_SECURE": "auto",
-        "LAB_MODE": True,
-        "LAB_TOKEN": DEV_SECRET_MARKER + "lab-token",
-        #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (werkzeug ProxyFix);
-        #: 0 = none: the headers are ignored and ``request.remote_addr`` (loopback check of the lab API) is the peer's.
-        "PROXY_FIX_X_FOR": 0,
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCKOUT_SECONDS": 900,
-        "ARGON2_TIME_COST": 3,
-        "ARGON2_MEMORY_COST": 65536,
-        "ARGON2_PARALLELISM": 4,
-        "BABEL_DEFAULT_LOCALE": "ru",
-        "LANGUAGES": ["ru", "en"],
-        "SMTP_URL": "",
-        #: Version of the 152-ФЗ consent text; a new version asks every parent again.
-        "CONSENT_VERSION": "2024-09",
-        #: Days after entry during which a teacher may change a mark; afterwards only the operator.
-        "MARK_EDIT_WINDOW_DAYS": 7,
-        #: Fixed "today" of the diary (ISO date) for demos and tests; empty = the real date.
-        "DIARY_TODAY": "",
-        "MAIL_FROM": "no-reply@dnevnik.lab",
-        "HTTP_TIMEOUT_SECONDS": 10.0,
-        #: How long each process reuses a provider's discovery document (0: fetch it on every login).
-        "DISCOVERY_CACHE_SECONDS": 300,
-        #: The region behind the login page's "Войти через ГосУслуги" button.
-        "DEFAULT_REGION": "dvinaland",
-        #: Where the "profile not found" page tells people to ask for their diary login.
-        "SCHOOL_EMAIL": "school32arh@example.test",
-    }
+    return RpSettings.defaults()
 
 
 def build_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the merged settings, refusing default secrets in production."""
-    settings = load_settings(defaults(), PREFIX, overrides=overrides)
-    refuse_default_secrets(settings, SECRETS)
-    resolve_cookie_secure(settings, settings["BASE_URL"])
-    settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
-    return settings
+    """Return the merged, validated settings, refusing default secrets in production."""
+    return RpSettings.build(overrides)

@@ -191,7 +191,7 @@ class _Builder:
 
 
 def seed_school(session: Session, today: date, password_hash: str | None = None) -> dict[str, Any]:
-    """Create the demo school with last year (archive), this year up to ``today`` and next year; commit.
+    """Create the demo school with last year (archive), this year up to ``today`` and next year; not committed.
 
     Logins (password ``DEMO_RP_PASSWORD`` = "dnevnik2024"):
     ``operator`` (school operator), ``uchitel`` (mathematics teacher of every class), ``klassruk``
@@ -384,7 +384,7 @@ def seed_school(session: Session, today: date, password_hash: str | None = None)
         )
 
     _news_and_achievements(b, school, current_year, pupils_by_class, class_teacher, groups_by_year[current_year.id])
-    session.commit()
+    session.flush()
     summary.update(
         school_id=school.id,
         classes=len(layout),

@@ -1,17 +1,13 @@
-"""Flask extensions of the diary, created unbound and bound in the app factory."""
+"""Flask extensions of the diary, created unbound and bound in the app factory (``db`` lives in ``rp.db``)."""
 
 from flask_babel import Babel
-from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy.orm import DeclarativeBase
 
+from rp.db import Base
+from rp.db import db
+from rp.db import migrate
 
-class Base(DeclarativeBase):
-    """Declarative base for the diary's models."""
+__all__ = ["Base", "babel", "csrf", "db", "migrate"]
 
-
-db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 babel = Babel()

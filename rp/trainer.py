@@ -1,4 +1,4 @@
-"""The diary's guided (trainer) mode: which step of the seed instructions each login/linking screen is.
+"""The diary's guided (trainer) mode: which step of the login instructions each login/linking screen is.
 
 Its own setting (``trainer_mode`` in the diary's lab settings), independent of the IdP's.
 The context processor in ``rp.views.lab_trainer`` shows the step in the ``banner`` block.

@@ -1,4 +1,4 @@
-"""Code both apps use: validators, the lab clock, configuration, JOSE helpers.
+"""Code both apps use: validators, the lab clock, names, passwords, demo people and scenarios.
 
 Nothing here imports Flask, ``idp`` or ``rp``.
 """

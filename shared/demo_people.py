@@ -7,7 +7,6 @@ records differ, they differ on purpose (see ``note``). Everything here is made u
 from __future__ import annotations
 
 from dataclasses import dataclass
-from dataclasses import field
 from datetime import date
 
 from shared.validators import make_snils
@@ -46,11 +45,6 @@ class DemoPerson:
     #: Diary login, and whether the diary already links it to the IdP account.
     rp_login: str | None = None
     linked: bool = False
-    rp_roles: tuple[str, ...] = field(default=("parent",))
-
-
-def _same(side: Side) -> tuple[Side, Side]:
-    return side, side
 
 
 _IVANOVA = Side("Иванова", "Мария", "Петровна", "F", date(1984, 3, 14), make_snils("112233445"))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
+from typing import cast
 
+from sqlalchemy import CursorResult
 from sqlalchemy import MetaData
 from sqlalchemy import delete
 from sqlalchemy import inspect
@@ -26,6 +29,7 @@ def wipe_tables(
     for table in reversed(metadata.sorted_tables):
         if table.name in kept or table.name not in existing:
             continue
-        deleted[table.name] = session.execute(delete(table)).rowcount or 0
+        result = cast(CursorResult[Any], session.execute(delete(table)))  # a DELETE gives a cursor result
+        deleted[table.name] = result.rowcount or 0
     session.flush()
     return deleted

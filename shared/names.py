@@ -72,14 +72,14 @@ def normalize_gender(raw: str | None) -> str:
     return _GENDERS.get(text.casefold(), text)
 
 
-def normalize_snils(raw: str | None) -> str:
+def snils_digits(raw: str | None) -> str:
     """Return only the digits of a SNILS (punctuation and spaces do not count)."""
     return _NON_DIGITS.sub("", raw or "")
 
 
 def mask_snils(raw: str | None) -> str:
     """Show a SNILS with its middle digits hidden: ``112-***-445 95``; empty stays empty."""
-    digits = normalize_snils(raw)
+    digits = snils_digits(raw)
     if len(digits) != 11:
         return "*" * len(digits)
     return f"{digits[0:3]}-***-{digits[6:9]} {digits[9:11]}"

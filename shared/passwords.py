@@ -1,4 +1,4 @@
-"""The IdP password policy from the seed, and argon2 hashing for both apps.
+"""The IdP password policy, and argon2 hashing for both apps.
 
 Policy: at least 8 characters; upper-case and lower-case Latin letters, digits and
 symbols must all occur; only characters of the English keyboard layout are allowed.

@@ -51,6 +51,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from typing import Literal
+from typing import NoReturn
+from typing import overload
 
 import yaml
 
@@ -254,10 +257,17 @@ class _Reader:
     def at(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
-    def fail(self, key: str, message: str) -> None:
+    def fail(self, key: str, message: str) -> NoReturn:
         raise ScenarioError(self.source, self.at(key) if key else self.path, message)
 
-    def str(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
+    @overload
+    def text(self, key: str, *, required: Literal[True], default: str | None = None) -> str: ...
+    @overload
+    def text(self, key: str, *, required: bool = False, default: str) -> str: ...
+    @overload
+    def text(self, key: str, *, required: bool = False, default: None = None) -> str | None: ...
+    def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
+        """Return the field as stripped text (numbers allowed), or ``default`` when it is empty or absent."""
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -267,13 +277,31 @@ class _Reader:
             self.fail(key, f"expected text, got {type(value).__name__}")
         return str(value).strip()
 
-    def choice(self, key: str, choices: tuple[str, ...], *, default: str | None = None, required: bool = False):
-        value = self.str(key, required=required, default=default)
+    @overload
+    def choice(
+        self, key: str, choices: tuple[str, ...], *, default: str | None = None, required: Literal[True]
+    ) -> str: ...
+    @overload
+    def choice(self, key: str, choices: tuple[str, ...], *, default: str, required: bool = False) -> str: ...
+    @overload
+    def choice(
+        self, key: str, choices: tuple[str, ...], *, default: None = None, required: bool = False
+    ) -> str | None: ...
+    def choice(
+        self, key: str, choices: tuple[str, ...], *, default: str | None = None, required: bool = False
+    ) -> str | None:
+        """Return the field's text, which must be one of ``choices``."""
+        value = self.text(key, required=required, default=default)
         if value is not None and value not in choices:
             self.fail(key, f"{value!r} is not one of {', '.join(choices)}")
         return value
 
-    def date(self, key: str, *, required: bool = False) -> date | None:
+    @overload
+    def iso_date(self, key: str, *, required: Literal[True]) -> date: ...
+    @overload
+    def iso_date(self, key: str, *, required: bool = False) -> date | None: ...
+    def iso_date(self, key: str, *, required: bool = False) -> date | None:
+        """Return the field as a date (YAML date or ``YYYY-MM-DD`` text), or None when absent."""
         value = self.data.get(key)
         if value is None:
             if required:
@@ -286,7 +314,8 @@ class _Reader:
         except ValueError:
             self.fail(key, f"expected a date YYYY-MM-DD, got {value!r}")
 
-    def list(self, key: str) -> list[Any]:
+    def items(self, key: str) -> list[Any]:
+        """Return the field as a list (empty when absent)."""
         value = self.data.get(key)
         if value is None:
             return []
@@ -294,8 +323,13 @@ class _Reader:
             self.fail(key, f"expected a list, got {type(value).__name__}")
         return value
 
+    @overload
+    def name_field(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def name_field(self, key: str, *, required: bool) -> str | None: ...
     def name_field(self, key: str, *, required: bool) -> str | None:
-        value = self.str(key, required=required)
+        """Return the field's text, which must be a well-formed person's name."""
+        value = self.text(key, required=required)
         if value is not None:
             try:
                 v.normalize_person_name(value, required=required)
@@ -304,12 +338,12 @@ class _Reader:
         return value
 
     def snils(self, key: str, *, checksum: bool) -> str | None:
-        value = self.str(key)
+        value = self.text(key)
         if value is None:
             return None
         if checksum:
             try:
-                return v.normalize_snils(value)
+                return v.canonical_snils(value)
             except v.ValidationError as exc:
                 self.fail(key, f"not a valid SNILS ({exc.code}): {value!r}")
         digits = re.sub(r"\D", "", value)
@@ -325,14 +359,14 @@ def _account(source: str, data: Any, path: str, index: int) -> IdpAccount:
     r = _Reader(
         source, data, path, ("key", "oid", *_PERSON_FIELDS, "phone", "email", "password", "level", "verification")
     )
-    key = r.str("key", required=True)
+    key = r.text("key", required=True)
     if not KEY_RE.match(key):
         r.fail("key", "use Latin letters, digits, '.', '_' or '-'")
     oid = data.get("oid", DEFAULT_OID_BASE + index)
     if isinstance(oid, bool) or not isinstance(oid, int) or not 1 <= oid < 10**15:
         r.fail("oid", f"expected a positive integer, got {oid!r}")
     level = r.choice("level", LEVELS, default="standard")
-    phone, email = r.str("phone"), r.str("email")
+    phone, email = r.text("phone"), r.text("email")
     if not phone and not email:
         r.fail("phone", "an account needs a phone or an e-mail to log in with")
     if phone:
@@ -341,7 +375,7 @@ def _account(source: str, data: Any, path: str, index: int) -> IdpAccount:
         except v.ValidationError as exc:
             r.fail("phone", f"not a phone number ({exc.code}): {phone!r}")
     gender = r.choice("gender", ("M", "F"))
-    birth_date = r.date("birth_date")
+    birth_date = r.iso_date("birth_date")
     snils = r.snils("snils", checksum=True)
     verification = r.choice("verification", VERIFICATION_STATES)
     if level != "simplified" or verification:
@@ -360,8 +394,8 @@ def _account(source: str, data: Any, path: str, index: int) -> IdpAccount:
         birth_date=birth_date,
         snils=snils,
         phone=phone,
-        email=r.str("email"),
-        password=r.str("password", default=DEMO_IDP_PASSWORD),
+        email=r.text("email"),
+        password=r.text("password", default=DEMO_IDP_PASSWORD),
         level=level,
         verification=verification,
     )
@@ -369,7 +403,7 @@ def _account(source: str, data: Any, path: str, index: int) -> IdpAccount:
 
 def _citizen(source: str, data: Any, path: str) -> Citizen:
     r = _Reader(source, data, path, (*_PERSON_FIELDS, "passport_series", "passport_number"))
-    series, number = r.str("passport_series"), r.str("passport_number")
+    series, number = r.text("passport_series"), r.text("passport_number")
     if bool(series) != bool(number):
         r.fail("passport_number" if series else "passport_series", "passport series and number go together")
     return Citizen(
@@ -377,7 +411,7 @@ def _citizen(source: str, data: Any, path: str) -> Citizen:
         first_name=r.name_field("first_name", required=True),
         middle_name=r.name_field("middle_name", required=False),
         gender=r.choice("gender", ("M", "F"), required=True),
-        birth_date=r.date("birth_date", required=True),
+        birth_date=r.iso_date("birth_date", required=True),
         snils=r.snils("snils", checksum=True),
         passport_series=series,
         passport_number=number,
@@ -386,84 +420,87 @@ def _citizen(source: str, data: Any, path: str) -> Citizen:
 
 def _person(source: str, data: Any, path: str) -> DiaryPerson:
     r = _Reader(source, data, path, (*_PERSON_FIELDS, "login", "password", "role", "phone", "email"))
-    login = r.str("login")
+    login = r.text("login")
     if login is not None and not KEY_RE.match(login):
         r.fail("login", "a diary login uses Latin letters, digits, '.', '_' or '-'")
     return DiaryPerson(
         # The diary side is free text on purpose: typos and odd spacing are what scenarios are about.
-        last_name=r.str("last_name", required=True),
-        first_name=r.str("first_name", required=True),
-        middle_name=r.str("middle_name"),
+        last_name=r.text("last_name", required=True),
+        first_name=r.text("first_name", required=True),
+        middle_name=r.text("middle_name"),
         gender=r.choice("gender", ("M", "F")),
-        birth_date=r.date("birth_date"),
+        birth_date=r.iso_date("birth_date"),
         snils=r.snils("snils", checksum=False),
         login=login,
-        password=r.str("password", default=DEMO_RP_PASSWORD),
+        password=r.text("password", default=DEMO_RP_PASSWORD),
         role=r.choice("role", ROLES, default="parent"),
-        phone=r.str("phone"),
-        email=r.str("email"),
+        phone=r.text("phone"),
+        email=r.text("email"),
     )
 
 
 def parse(data: Any, source: str = "scenario", name: str | None = None) -> Scenario:
     """Validate a scenario document (parsed YAML or JSON) and return it; raise :class:`ScenarioError`."""
     top = _Reader(source, data, "", ("name", "title", "title_ru", "description", "idp", "diary", "login", "expect"))
-    name = name or top.str("name", required=True)
+    name = name or top.text("name", required=True)
     if not NAME_RE.match(name):
         top.fail("name", f"{name!r}: use lower-case Latin letters, digits and '-'")
     idp = _Reader(source, data.get("idp") or {}, "idp", ("settings", "accounts", "registry"))
     settings_reader = _Reader(source, idp.data.get("settings") or {}, "idp.settings", tuple(IDP_SETTINGS))
     settings = {k: settings_reader.choice(k, allowed) for k, allowed in IDP_SETTINGS.items()}
-    accounts = [_account(source, a, f"idp.accounts[{i}]", i) for i, a in enumerate(idp.list("accounts"))]
+    accounts = [_account(source, a, f"idp.accounts[{i}]", i) for i, a in enumerate(idp.items("accounts"))]
     _unique(source, "idp.accounts", [a.key for a in accounts], "key")
     _unique(source, "idp.accounts", [a.oid for a in accounts], "oid")
     _unique(source, "idp.accounts", [a.phone for a in accounts if a.phone], "phone")
     _unique(source, "idp.accounts", [a.email.lower() for a in accounts if a.email], "email")
     _unique(source, "idp.accounts", [a.snils for a in accounts if a.snils], "snils")
-    registry = [_citizen(source, c, f"idp.registry[{i}]") for i, c in enumerate(idp.list("registry"))]
+    registry = [_citizen(source, c, f"idp.registry[{i}]") for i, c in enumerate(idp.items("registry"))]
     _unique(source, "idp.registry", [c.snils for c in registry if c.snils], "snils")
 
     diary = _Reader(source, data.get("diary") or {}, "diary", ("people", "links"))
-    people = [_person(source, p, f"diary.people[{i}]") for i, p in enumerate(diary.list("people"))]
+    people = [_person(source, p, f"diary.people[{i}]") for i, p in enumerate(diary.items("people"))]
     logins = [p.login for p in people if p.login]
     _unique(source, "diary.people", logins, "login")
     links = []
-    for i, item in enumerate(diary.list("links")):
+    for i, item in enumerate(diary.items("links")):
         r = _Reader(source, item, f"diary.links[{i}]", ("account", "subject", "issuer", "login"))
-        account, subject = r.str("account"), r.str("subject")
-        if bool(account) == bool(subject):
-            r.fail("account", "give exactly one of account (an IdP account key) or subject")
+        account, subject = r.text("account"), r.text("subject")
+        one_of = "give exactly one of account (an IdP account key) or subject"
         if account:
+            if subject:
+                r.fail("account", one_of)
             if account not in [a.key for a in accounts]:
                 r.fail("account", f"no IdP account with key {account!r}")
             subject = str(next(a.oid for a in accounts if a.key == account))
-        login = r.str("login", required=True)
-        if login not in logins:
-            r.fail("login", f"no diary person with login {login!r}")
-        links.append(Link(subject=subject, login=login, issuer=r.str("issuer")))
+        elif not subject:
+            r.fail("account", one_of)
+        link_login = r.text("login", required=True)
+        if link_login not in logins:
+            r.fail("login", f"no diary person with login {link_login!r}")
+        links.append(Link(subject=subject, login=link_login, issuer=r.text("issuer")))
     _unique(source, "diary.links", [(k.issuer, k.subject) for k in links], "subject")
     _unique(source, "diary.links", [k.login for k in links], "login")
 
     lr = _Reader(source, data.get("login"), "login", ("account", "region", "consent"))
     login = LoginSpec(
-        account=lr.str("account", required=True),
-        region=lr.str("region", default="dvinaland"),
+        account=lr.text("account", required=True),
+        region=lr.text("region", default="dvinaland"),
         consent=lr.choice("consent", CONSENTS, default="grant"),
     )
     if login.account not in [a.key for a in accounts]:
         lr.fail("account", f"no IdP account with key {login.account!r}")
     er = _Reader(source, data.get("expect"), "expect", ("outcome", "login"))
-    outcome = er.str("outcome", required=True)
+    outcome = er.text("outcome", required=True)
     if outcome not in OUTCOMES and not ERROR_OUTCOME.match(outcome):
         er.fail("outcome", f"{outcome!r} is not one of {', '.join(OUTCOMES)} or error:<code>")
-    expect_login = er.str("login")
+    expect_login = er.text("login")
     if expect_login is not None and expect_login not in logins:
         er.fail("login", f"no diary person with login {expect_login!r}")
     return Scenario(
         name=name,
-        title=top.str("title", required=True),
-        title_ru=top.str("title_ru", required=True),
-        description=top.str("description", required=True),
+        title=top.text("title", required=True),
+        title_ru=top.text("title_ru", required=True),
+        description=top.text("description", required=True),
         accounts=accounts,
         registry=registry,
         idp_settings={k: val for k, val in settings.items() if val is not None},

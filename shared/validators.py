@@ -53,7 +53,7 @@ def normalize_phone(raw: str) -> str:
 
 
 def format_phone(normalized: str) -> str:
-    """Show a normalised phone the way the seed writes it: ``+7 xxx xxxxxxx``."""
+    """Show a normalised phone the way Gosuslugi writes it: ``+7 xxx xxxxxxx``."""
     digits = _NON_DIGITS.sub("", normalized)
     return f"+7 {digits[1:4]} {digits[4:]}"
 
@@ -97,7 +97,7 @@ def snils_check_number(first_nine: str) -> int:
     return 0 if rest == 100 else rest
 
 
-def normalize_snils(raw: str) -> str:
+def canonical_snils(raw: str) -> str:
     """Return SNILS as 11 digits, checking format and check number.
 
     Accepts ``XXX-XXX-XXX YY``, ``XXXXXXXXXXX`` and other spacing or hyphenation.
@@ -192,7 +192,7 @@ def age_on(birth_date: date, today: date) -> int:
 
 
 def needs_full_profile(birth_date: date | None, today: date) -> bool:
-    """Return whether the seed asks this person to fill in the profile (14 and older).
+    """Return whether this person is asked to fill in the profile (14 and older).
 
     With no birth date known yet, the person is asked (the form collects it).
     """

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from tests.conftest import TEST_DB
+from tests.helpers.databases import TEST_DB
 
 #: Races need a server database with row locks; SQLite serialises every writer, so nothing races there.
 requires_postgresql = pytest.mark.skipif(

@@ -207,7 +207,7 @@ def test_compose_passes_every_secret_production_checks(service):
 
 @pytest.mark.parametrize("service", APPS)
 def test_production_refuses_each_secret_compose_leaves_empty(service, monkeypatch):
-    from shared.config import ConfigError
+    from labkit.settings import ConfigError
 
     module = config_module(service)
     for variable in list(module.defaults()):

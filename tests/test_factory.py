@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from shared.config import ConfigError
+from labkit.settings import ConfigError
 
 
 def test_idp_healthz(idp_client):

@@ -20,8 +20,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import make_account
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import make_account
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("idp", "rp")
@@ -156,8 +156,8 @@ def test_language_switch_keeps_the_page_parameters(idp_client):
 @pytest.fixture
 def idp_with_client_and_account(idp_app):
     """The IdP with the client ``app`` and a standard account; returns the account's id."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with idp_app.test_request_context():
         create_client(db.session, "app", "s3cret-" + "x" * 24, [REDIRECT], name="Дневник.ру")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+
+from tests.helpers.forms import csrf_token
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
 
 
 def token_form(html: str) -> dict:
-    return {"csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)}
+    return {"csrf_token": csrf_token(html)}
 
 
 @pytest.mark.parametrize(

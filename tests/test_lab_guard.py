@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CHEAP_HASHING
-from tests.conftest import app_database_url
-from tests.conftest import dispose_engines
-from tests.conftest import reset_schema
+from tests.helpers.databases import CHEAP_HASHING
+from tests.helpers.databases import app_database_url
+from tests.helpers.databases import dispose_engines
+from tests.helpers.databases import reset_schema
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
 LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}

@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade
 from flask_migrate import upgrade
 
-from tests.conftest import PG_ADMIN_DSN
-from tests.conftest import pg_create_database
-from tests.conftest import pg_drop_database
+from tests.helpers.databases import PG_ADMIN_DSN
+from tests.helpers.databases import pg_create_database
+from tests.helpers.databases import pg_drop_database
 
 
 def postgres_reachable() -> bool:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings
 from schemathesis.checks import not_a_server_error
 
-from tests.conftest import CHEAP_HASHING
+from tests.helpers.databases import CHEAP_HASHING
 
 #: Generated requests per operation: enough to hit odd inputs, small enough for the suite's budget.
 MAX_EXAMPLES = 12

@@ -14,6 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from idp.domain import labstate
+from idp.domain.profile_rules import PROFILE_CITIZENSHIP
+from idp.domain.profile_rules import profile_problems
 from idp.models.accounts import Account
 from idp.models.accounts import AccountLevel
 from idp.models.accounts import ProfileStatus
@@ -99,7 +102,7 @@ def create_account(
     Raises :class:`AccountInvalid` listing every refused field, or :class:`AccountTaken`
     when phone, e-mail or SNILS is in use (also when a concurrent insert wins the race).
     """
-    today = today or date.today()
+    today = today or labstate.now(session).date()
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {
         "last_name": _collect(errors, "last_name", v.normalize_person_name, last_name),
@@ -119,7 +122,7 @@ def create_account(
         errors.setdefault("gender", []).append("gender_format")
     if birth_date is not None:
         _collect(errors, "birth_date", v.check_birth_date, birth_date, today)
-    values["snils"] = _collect(errors, "snils", v.normalize_snils, snils) if snils else None
+    values["snils"] = _collect(errors, "snils", v.canonical_snils, snils) if snils else None
     values["inn"] = _collect(errors, "inn", v.normalize_inn, inn) if inn else None
     values["doc_series"] = (
         _collect(errors, "doc_series", v.normalize_passport_series, doc_series) if doc_series else None
@@ -149,6 +152,10 @@ def create_account(
         ):
             if not value:
                 errors.setdefault(name, []).append("required_for_level")
+        # A standard or verified account has a confirmed profile: the profile rules hold for it too.
+        profile_citizenship = citizenship or PROFILE_CITIZENSHIP
+        for name, code in profile_problems(birth_date, birth_place, profile_citizenship, today).items():
+            errors.setdefault(name, []).append(code)
     if errors:
         raise AccountInvalid(errors)
 
@@ -164,7 +171,7 @@ def create_account(
         gender=gender,
         birth_date=birth_date,
         birth_place=birth_place or None,
-        citizenship=citizenship or ("RUS" if level_value != AccountLevel.SIMPLIFIED else None),
+        citizenship=citizenship or (PROFILE_CITIZENSHIP if level_value != AccountLevel.SIMPLIFIED else None),
         doc_type="RF_PASSPORT" if doc_series else None,
         doc_issue_date=doc_issue_date,
         doc_issued_by=doc_issued_by or None,
@@ -191,7 +198,7 @@ def find_by_login(session: Session, login: str) -> Account | None:
     if "@" in text:
         candidates.append(Account.email == text.lower())
     else:
-        for normalise, column in ((v.normalize_phone, Account.phone), (v.normalize_snils, Account.snils)):
+        for normalise, column in ((v.normalize_phone, Account.phone), (v.canonical_snils, Account.snils)):
             try:
                 candidates.append(column == normalise(text))
             except v.ValidationError:

@@ -96,32 +96,22 @@ def create_client(
     extra_metadata: dict[str, Any] | None = None,
 ) -> OAuth2Client:
     """Register a new client and flush it; raises :class:`ClientInvalid` on bad data or a taken id."""
-    scope = scope if scope is not None and scope.strip() else DEFAULT_SCOPE
-    post_logout = list(post_logout_redirect_uris or [])
-    errors = validate(
-        client_id, secret, list(redirect_uris), auth_method, scope, min_level, post_logout, jwks, jwks_uri
-    )
-    if not errors and find_client(session, client_id) is not None:
-        errors["client_id"] = "taken"
-    if errors:
-        raise ClientInvalid(errors)
-    client = OAuth2Client(
-        client_id=client_id,
-        client_secret_hash=hash_secret(secret) if secret and auth_method != "none" else None,
-        client_name=name or client_id,
-        redirect_uris_json=json.dumps(list(redirect_uris)),
-        post_logout_redirect_uris_json=json.dumps(post_logout),
-        token_endpoint_auth_method=auth_method,
+    return _store(
+        session,
+        None,
+        client_id,
+        secret,
+        redirect_uris,
+        auth_method=auth_method,
         scope=scope,
         min_level=min_level,
-        jwks_json=json.dumps(jwks) if jwks else None,
+        post_logout_redirect_uris=post_logout_redirect_uris,
+        name=name,
+        jwks=jwks,
         jwks_uri=jwks_uri,
         id_token_signed_response_alg=id_token_signed_response_alg,
-        extra_metadata_json=json.dumps(extra_metadata or {}),
+        extra_metadata=extra_metadata,
     )
-    session.add(client)
-    session.flush()
-    return client
 
 
 def ensure_client(
@@ -137,42 +127,67 @@ def ensure_client(
     name: str | None = None,
 ) -> OAuth2Client:
     """Create the client, or bring an existing one with this id up to the given settings (idempotent)."""
-    existing = find_client(session, client_id)
-    if existing is None:
-        return create_client(
-            session,
-            client_id,
-            secret,
-            redirect_uris,
-            auth_method=auth_method,
-            scope=scope,
-            min_level=min_level,
-            post_logout_redirect_uris=post_logout_redirect_uris,
-            name=name,
-        )
-    scope = scope if scope is not None and scope.strip() else DEFAULT_SCOPE
-    errors = validate(
+    return _store(
+        session,
+        find_client(session, client_id),
         client_id,
         secret,
-        list(redirect_uris),
-        auth_method,
-        scope,
-        min_level,
-        post_logout_redirect_uris or [],
-        None,
-        None,
+        redirect_uris,
+        auth_method=auth_method,
+        scope=scope,
+        min_level=min_level,
+        post_logout_redirect_uris=post_logout_redirect_uris,
+        name=name,
     )
+
+
+def _store(
+    session: Session,
+    existing: OAuth2Client | None,
+    client_id: str,
+    secret: str | None,
+    redirect_uris: list[str],
+    *,
+    auth_method: str,
+    scope: str | None,
+    min_level: int,
+    post_logout_redirect_uris: list[str] | None,
+    name: str | None,
+    jwks: dict | None = None,
+    jwks_uri: str | None = None,
+    id_token_signed_response_alg: str | None = None,
+    extra_metadata: dict[str, Any] | None = None,
+) -> OAuth2Client:
+    """Validate, then create a client (``existing`` is None) or update ``existing``, and flush it."""
+    scope = scope if scope is not None and scope.strip() else DEFAULT_SCOPE
+    post_logout = list(post_logout_redirect_uris or [])
+    errors = validate(
+        client_id, secret, list(redirect_uris), auth_method, scope, min_level, post_logout, jwks, jwks_uri
+    )
+    if existing is None and not errors and find_client(session, client_id) is not None:
+        errors["client_id"] = "taken"
     if errors:
         raise ClientInvalid(errors)
-    existing.client_secret_hash = hash_secret(secret) if secret and auth_method != "none" else None
-    existing.redirect_uris_json = json.dumps(list(redirect_uris))
-    existing.post_logout_redirect_uris_json = json.dumps(list(post_logout_redirect_uris or []))
-    existing.token_endpoint_auth_method = auth_method
-    existing.scope = scope
-    existing.min_level = min_level
-    existing.client_name = name or existing.client_name or client_id
+    client = existing
+    if client is None:
+        # Keys, signing algorithm and extra metadata are set at registration only.
+        client = OAuth2Client(
+            client_id=client_id,
+            jwks_json=json.dumps(jwks) if jwks else None,
+            jwks_uri=jwks_uri,
+            id_token_signed_response_alg=id_token_signed_response_alg,
+            extra_metadata_json=json.dumps(extra_metadata or {}),
+        )
+        session.add(client)
+    client.client_secret_hash = hash_secret(secret) if secret and auth_method != "none" else None
+    client.client_name = name or client.client_name or client_id
+    client.redirect_uris_json = json.dumps(list(redirect_uris))
+    client.post_logout_redirect_uris_json = json.dumps(post_logout)
+    client.token_endpoint_auth_method = auth_method
+    client.scope = scope
+    client.min_level = min_level
     session.flush()
-    return existing
+    return client
 
 
 def find_client(session: Session, client_id: str) -> OAuth2Client | None:

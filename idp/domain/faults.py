@@ -33,6 +33,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idp.clock import clock
 from idp.models.faults import Fault
 
 MAX_DELAY_SECONDS = 30.0
@@ -274,7 +275,6 @@ def corrupt_id_token(id_token: str, fired: list[FiredFault], signing_key: Any, i
     again, or with a fresh key the JWKS does not publish for ``id_token_unknown_key``.
     """
     import secrets
-    import time
 
     from joserfc import jwt
 
@@ -282,7 +282,7 @@ def corrupt_id_token(id_token: str, fired: list[FiredFault], signing_key: Any, i
     header = dict(token.header)
     claims = dict(token.claims)
     key = signing_key
-    now = int(time.time())
+    now = clock.timestamp()
     for fault in fired:
         if fault.kind == "id_token_unknown_key":
             key = _unknown_key(header.get("alg", "RS256"))

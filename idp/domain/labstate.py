@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from idp.clock import clock
 from idp.models.lab import LabSetting
-from shared.clock import business_now
 
 CLOCK_OFFSET = "clock_offset_seconds"
 
@@ -34,8 +34,8 @@ def clock_offset(session: Session) -> timedelta:
 
 
 def now(session: Session) -> datetime:
-    """Return the current business time (naive UTC) on the lab clock."""
-    return business_now(clock_offset(session).total_seconds())
+    """Return the current business time (naive UTC) on the lab clock: the IdP's clock plus the stored offset."""
+    return clock.now(clock_offset(session))
 
 
 def advance_clock(session: Session, delta: timedelta) -> datetime:

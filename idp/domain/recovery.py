@@ -54,7 +54,7 @@ def login_key(login: str) -> str:
     text = " ".join((login or "").split())
     if "@" in text:
         return text.lower()[:254]
-    for normalise in (v.normalize_phone, v.normalize_snils):
+    for normalise in (v.normalize_phone, v.canonical_snils):
         try:
             return normalise(text)
         except v.ValidationError:

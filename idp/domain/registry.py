@@ -71,7 +71,7 @@ def add_citizen(
         "last_name": collect("last_name", v.normalize_person_name, last_name),
         "first_name": collect("first_name", v.normalize_person_name, first_name),
         "middle_name": collect("middle_name", v.normalize_person_name, middle_name or "", required=False) or None,
-        "snils": collect("snils", v.normalize_snils, snils) if snils else None,
+        "snils": collect("snils", v.canonical_snils, snils) if snils else None,
         "passport_series": collect("passport_series", v.normalize_passport_series, passport_series)
         if passport_series
         else None,

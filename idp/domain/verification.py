@@ -19,6 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from idp.clock import clock
 from idp.domain import labstate
 from idp.domain import registry
 from idp.domain.accounts import AccountTaken
@@ -31,19 +32,8 @@ from idp.models.verification import CheckStatus
 from idp.models.verification import PostalCode
 from idp.models.verification import VerificationCheck
 from shared import validators as v
-from shared.clock import business_now
 
 OK = "ok"
-#: Failure codes a registry check can give (the views translate them).
-FAILURE_CODES = (
-    "passport_invalid",
-    "passport_not_found",
-    "person_mismatch",
-    "gender_mismatch",
-    "snils_invalid",
-    "snils_not_found",
-    "snils_other_person",
-)
 POSTAL_CODE_TTL = timedelta(days=30)
 POSTAL_MAX_ATTEMPTS = 3
 #: Letters one account may request in all; then only the service centre can confirm.
@@ -281,7 +271,7 @@ def _passport_well_formed(account: Account, today: date) -> bool:
 
 def _snils_well_formed(account: Account) -> bool:
     try:
-        v.normalize_snils(account.snils or "")
+        v.canonical_snils(account.snils or "")
     except v.ValidationError:
         return False
     return True
@@ -381,7 +371,7 @@ def first_due_and_now(session: Session) -> tuple[datetime | None, datetime]:
     ).one()
     if isinstance(first_due, str):  # SQLite returns aggregates of datetimes as text
         first_due = datetime.fromisoformat(first_due)
-    return first_due, business_now(float(offset_value or 0))
+    return first_due, clock.now(timedelta(seconds=float(offset_value or 0)))
 
 
 def advance_clock(session: Session, delta: timedelta, default_policy: str) -> tuple[datetime, list[VerificationCheck]]:

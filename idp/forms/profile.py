@@ -13,6 +13,9 @@ from wtforms import SubmitField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
+from idp.domain.profile_rules import CITIZENSHIP_NOT_RUS
+from idp.domain.profile_rules import UNDER_14
+from idp.domain.profile_rules import profile_problems
 from idp.domain.verification import ProfileData
 from idp.messages import rule_message
 from labkit.forms import FlaskForm
@@ -21,6 +24,8 @@ from shared import validators as v
 DATE_FORMAT_MESSAGE = _l("Укажите дату в формате ДД.ММ.ГГГГ.")
 UNDER_14_MESSAGE = _l("Профиль заполняют с 14 лет: до 14 лет достаточно упрощённой учётной записи.")
 CITIZENSHIP_MESSAGE = _l("Паспорт гражданина РФ бывает только у гражданина Российской Федерации.")
+#: How the form words the profile rules (:mod:`idp.domain.profile_rules`) beyond the shared rule messages.
+RULE_TEXTS = {UNDER_14: UNDER_14_MESSAGE, CITIZENSHIP_NOT_RUS: CITIZENSHIP_MESSAGE}
 
 GENDERS = [("", _l("— выберите —")), ("M", _l("Мужской")), ("F", _l("Женский"))]
 CITIZENSHIPS = [
@@ -49,7 +54,7 @@ def show_date(value: date | None) -> str:
 
 
 class ProfileForm(FlaskForm):
-    """The profile fields of the seed; :meth:`clean` applies the shared validators."""
+    """The profile form's fields; :meth:`clean` applies the shared validators."""
 
     last_name = StringField(_l("Фамилия"), validators=[Length(max=100)])
     first_name = StringField(_l("Имя"), validators=[Length(max=100)])
@@ -129,13 +134,12 @@ class ProfileForm(FlaskForm):
         birth_date = self._date("birth_date")
         if birth_date is not None and self._rule("birth_date", v.check_birth_date, birth_date, today) is None:
             birth_date = None
-        elif birth_date is not None and not v.needs_full_profile(birth_date, today):
-            self._error("birth_date", UNDER_14_MESSAGE)
-            birth_date = None
-        birth_place = self._required("birth_place")
+        birth_place = " ".join((self.birth_place.data or "").split()) or None
         citizenship = self.citizenship.data
-        if citizenship != "RUS":
-            self._error("citizenship", CITIZENSHIP_MESSAGE)
+        for name, code in profile_problems(birth_date, birth_place, citizenship, today).items():
+            self._error(name, RULE_TEXTS.get(code) or rule_message(code))
+            if name == "birth_date":
+                birth_date = None
         if self.doc_type.data != "RF_PASSPORT":
             self._error("doc_type", rule_message("required"))
         series = self._rule("doc_series", v.normalize_passport_series, self.doc_series.data)
@@ -145,7 +149,7 @@ class ProfileForm(FlaskForm):
         if issue_date is not None:
             issue_date = self._rule("doc_issue_date", v.check_issue_date, issue_date, birth_date, today)
         department = self._rule("doc_department_code", v.normalize_department_code, self.doc_department_code.data)
-        snils = self._rule("snils", v.normalize_snils, self.snils.data)
+        snils = self._rule("snils", v.canonical_snils, self.snils.data)
         if any(field.errors for field in self):
             return None
         return ProfileData(

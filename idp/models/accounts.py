@@ -14,12 +14,12 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from idp.extensions import db
-from shared.clock import real_now
+from idp.clock import clock
+from idp.db import db
 
 
 class AccountLevel(enum.StrEnum):
-    """The three account levels of the seed: simplified (1), standard (2), verified (3)."""
+    """The three account levels: simplified (1), standard (2), verified (3)."""
 
     SIMPLIFIED = "simplified"
     STANDARD = "standard"
@@ -27,7 +27,7 @@ class AccountLevel(enum.StrEnum):
 
     @property
     def number(self) -> int:
-        """Return the level's number as the seed counts it (1, 2 or 3)."""
+        """Return the level's number (1, 2 or 3)."""
         return {"simplified": 1, "standard": 2, "verified": 3}[self.value]
 
 
@@ -48,7 +48,7 @@ class Account(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: ESIA-style object identifier, the OIDC ``sub``; random and stable.
     oid: Mapped[int] = mapped_column(BigInteger, unique=True, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     last_name: Mapped[str] = mapped_column(String(100), nullable=False)
     first_name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -88,11 +88,6 @@ class Account(db.Model):
 
     failed_logins: Mapped[int] = mapped_column(default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-
-    @property
-    def level_enum(self) -> AccountLevel:
-        """Return the level as an :class:`AccountLevel`."""
-        return AccountLevel(self.level)
 
     @property
     def full_name(self) -> str:

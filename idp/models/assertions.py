@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 
-from idp.extensions import db
+from idp.db import db
 
 
 class UsedAssertion(db.Model):

@@ -12,8 +12,8 @@ from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from idp.extensions import db
-from shared.clock import real_now
+from idp.clock import clock
+from idp.db import db
 
 
 class ClaimOverride(db.Model):
@@ -30,4 +30,4 @@ class ClaimOverride(db.Model):
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     #: JSON value; JSON ``null`` removes the claim.
     value_json: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=real_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=clock.real)

@@ -11,8 +11,8 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from idp.extensions import db
-from shared.clock import real_now
+from idp.clock import clock
+from idp.db import db
 
 
 class Fault(db.Model):
@@ -31,4 +31,4 @@ class Fault(db.Model):
     remaining: Mapped[int | None] = mapped_column(Integer)
     #: How many times it fired so far.
     fired: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=real_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=clock.real)

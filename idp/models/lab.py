@@ -11,8 +11,8 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from idp.extensions import db
-from shared.clock import real_now
+from idp.clock import clock
+from idp.db import db
 
 
 class LabSetting(db.Model):
@@ -37,7 +37,7 @@ class Message(db.Model):
     subject: Mapped[str | None] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text, nullable=False)
     #: Real time it was stored, and the business time on the lab clock then.
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
     business_time: Mapped[datetime | None] = mapped_column(DateTime)
     #: ``stored`` (lab inbox only) or ``sent`` / ``failed`` when SMTP is configured.
     delivery: Mapped[str] = mapped_column(String(16), default="stored", nullable=False)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import time
 from datetime import datetime
 from typing import Any
 
@@ -30,8 +29,8 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from idp.extensions import db
-from shared.clock import real_now
+from idp.clock import clock
+from idp.db import db
 
 #: Every scope the provider knows; requested scopes outside it are ignored.
 SUPPORTED_SCOPES = (
@@ -88,7 +87,7 @@ class OAuth2Client(db.Model, ClientMixin):
     id_token_signed_response_alg: Mapped[str | None] = mapped_column(String(10))
     #: Extra RFC 7591 metadata as JSON (logo_uri, policy_uri, contacts ...).
     extra_metadata_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     @property
     def redirect_uris(self) -> list[str]:
@@ -230,7 +229,7 @@ class Token(db.Model, TokenMixin):
     access_token: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
     refresh_token: Mapped[str | None] = mapped_column(String(255), unique=True)
     scope: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    issued_at: Mapped[int] = mapped_column(BigInteger, nullable=False, default=lambda: int(time.time()))
+    issued_at: Mapped[int] = mapped_column(BigInteger, nullable=False, default=clock.timestamp)
     expires_in: Mapped[int] = mapped_column(Integer, nullable=False, default=3600)
     refresh_expires_in: Mapped[int] = mapped_column(Integer, nullable=False, default=30 * 86400)
     access_revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -259,7 +258,7 @@ class Token(db.Model, TokenMixin):
 
     def is_expired(self) -> bool:
         """Return whether the access token has expired."""
-        return self.get_expires_at() < time.time()
+        return self.get_expires_at() < clock.timestamp()
 
     def is_revoked(self) -> bool:
         """Return whether the access token was revoked."""
@@ -270,7 +269,7 @@ class Token(db.Model, TokenMixin):
         return (
             bool(self.refresh_token)
             and not self.refresh_revoked
-            and self.issued_at + self.refresh_expires_in >= time.time()
+            and self.issued_at + self.refresh_expires_in >= clock.timestamp()
         )
 
     def get_user(self):
@@ -294,7 +293,7 @@ class Consent(db.Model):
     client_id: Mapped[str] = mapped_column(String(100), nullable=False)
     #: Space-separated scopes granted.
     scope: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    granted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=real_now)
+    granted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=clock.real)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     @property
@@ -314,6 +313,6 @@ class SigningKey(db.Model):
     #: Private JWK as JSON (the lab keeps it in the database; a real deployment would use an HSM).
     private_jwk: Mapped[str] = mapped_column(Text, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=real_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=clock.real)
     #: When the key stopped signing; it stays published until tokens it signed have expired.
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)

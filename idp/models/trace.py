@@ -12,8 +12,8 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from idp.extensions import db
-from shared.clock import real_now
+from idp.clock import clock
+from idp.db import db
 
 
 class ProtocolTrace(db.Model):
@@ -26,8 +26,8 @@ class ProtocolTrace(db.Model):
     account_oid: Mapped[str | None] = mapped_column(String(20))
     #: SHA-256 (hex) of the authorization request's ``state``: a client finds its login's trace by it.
     state_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=real_now, index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=real_now)
+    started_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=clock.real, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=clock.real)
 
 
 class TraceEvent(db.Model):
@@ -39,7 +39,7 @@ class TraceEvent(db.Model):
     trace_id: Mapped[str] = mapped_column(
         ForeignKey("protocol_trace.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=real_now)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=clock.real)
     #: Protocol step: authorize, token, userinfo, revoke, introspect, logout, register.
     step: Mapped[str] = mapped_column(String(20), nullable=False)
     method: Mapped[str] = mapped_column(String(10), nullable=False)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from idp.extensions import db
+from idp.db import db
 from idp.models.accounts import Account
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idp.clock import clock
 from idp.models.oauth import Consent
 from idp.models.oauth import Token
-from shared.clock import real_now
 
 
 def active_consents(session: Session, account_id: int) -> list[Consent]:
@@ -29,7 +29,7 @@ def has_consent(session: Session, account_id: int, client_id: str, scopes: list[
 
 def grant(session: Session, account_id: int, client_id: str, scopes: list[str]) -> Consent:
     """Record the person's consent for ``scopes`` (the caller commits)."""
-    consent = Consent(account_id=account_id, client_id=client_id, scope=" ".join(scopes), granted_at=real_now())
+    consent = Consent(account_id=account_id, client_id=client_id, scope=" ".join(scopes), granted_at=clock.real())
     session.add(consent)
     session.flush()
     return consent
@@ -40,7 +40,7 @@ def revoke(session: Session, account_id: int, consent_id: int) -> bool:
     consent = session.get(Consent, consent_id)
     if consent is None or consent.account_id != account_id or consent.revoked_at is not None:
         return False
-    now = real_now()
+    now = clock.real()
     for other in active_consents(session, account_id):
         if other.client_id == consent.client_id:
             other.revoked_at = now

@@ -18,8 +18,8 @@ from joserfc.jwk import RSAKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idp.clock import clock
 from idp.models.oauth import SigningKey
-from shared.clock import real_now
 
 SUPPORTED_ALGS = ("RS256", "ES256")
 #: ID tokens of a client that registered no ``id_token_signed_response_alg`` are signed with this.
@@ -55,7 +55,7 @@ def rotate(session: Session, alg: str = "RS256") -> SigningKey:
     Keys of other algorithms stay active: a client registered for RS256 ID tokens keeps getting
     RS256 after an ES256 rotation. Retired keys stay published for a grace period.
     """
-    now = real_now()
+    now = clock.real()
     for old in session.scalars(select(SigningKey).where(SigningKey.active.is_(True), SigningKey.alg == alg)):
         old.active = False
         old.retired_at = now
@@ -93,7 +93,7 @@ def _parse_private_jwk(private_jwk: str) -> Key:
 
 def published_rows(session: Session, now: datetime | None = None) -> list[SigningKey]:
     """Return the keys the JWKS publishes: active ones and recently retired ones."""
-    now = now or real_now()
+    now = now or clock.real()
     cutoff = now - timedelta(seconds=KEY_PUBLISH_GRACE_SECONDS)
     rows = session.scalars(select(SigningKey).order_by(SigningKey.id)).all()
     return [r for r in rows if r.active or (r.retired_at is not None and r.retired_at > cutoff)]

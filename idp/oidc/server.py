@@ -1,13 +1,13 @@
 """Authlib wiring of the OpenID Provider: the authorization server, its grants and endpoints.
 
-Grant subclasses only fill Authlib's hooks (storage, keys, claims); the views in
-``idp.views.oidc`` adapt HTTP to these objects.
+Grant subclasses only fill Authlib's hooks (storage, keys, claims); the endpoints in
+``idp.oidc.endpoints`` adapt HTTP to these objects. What a request carries between its endpoint and
+the grants (trace id, ``acr``, fired faults) is its :class:`idp.oidc.context.Exchange`.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -32,22 +32,22 @@ from authlib.oidc.core.grants import OpenIDCode
 from authlib.oidc.rpinitiated import EndSessionEndpoint
 from flask import Flask
 from flask import current_app
-from flask import g
 from joserfc.jwk import KeySet
 from sqlalchemy import select
 from sqlalchemy import update
 
 from idp.auth_session import logout
+from idp.clock import clock
+from idp.db import db
 from idp.domain import faults
 from idp.domain import labstate
-from idp.extensions import db
 from idp.models.accounts import Account
 from idp.models.oauth import AuthorizationCode
 from idp.models.oauth import OAuth2Client
 from idp.models.oauth import Token
+from idp.oidc import context
 from idp.oidc import keys
 from idp.oidc.claims import released_claims
-from shared.clock import real_now
 
 #: Every client authentication method the token, revocation and introspection endpoints accept.
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
@@ -56,7 +56,7 @@ CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key
 def note_faults(fired: list[faults.FiredFault]) -> None:
     """Remember the lab faults fired in this request, so the protocol trace shows them."""
     if fired:
-        g.trace_faults = [*g.get("trace_faults", []), *(f.as_trace() for f in fired)]
+        context.current().faults.extend(f.as_trace() for f in fired)
 
 
 def issuer() -> str:
@@ -82,7 +82,7 @@ def save_token(token: dict, request) -> None:
         access_token=token["access_token"],
         refresh_token=token.get("refresh_token"),
         scope=token.get("scope", ""),
-        issued_at=int(time.time()),
+        issued_at=clock.timestamp(),
         expires_in=int(token.get("expires_in", 3600)),
         code_id=code.id if code is not None else (previous.code_id if previous is not None else None),
         auth_time=code.auth_time if code is not None else (previous.auth_time if previous is not None else None),
@@ -104,6 +104,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
         data = request.payload.data
         account = request.user
+        exchange = context.current()
         ttl = current_app.config.get("OIDC_CODE_TTL_SECONDS", 60)
         row = AuthorizationCode(
             code=code,
@@ -112,13 +113,13 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             redirect_uri=request.payload.redirect_uri or "",
             scope=request.scope or "",
             nonce=data.get("nonce"),
-            auth_time=int(session.get("auth_time") or time.time()),
-            acr=g.get("oidc_acr"),
+            auth_time=int(session.get("auth_time") or clock.timestamp()),
+            acr=exchange.acr,
             amr=session.get("amr") or "pwd",
             code_challenge=data.get("code_challenge"),
             code_challenge_method=data.get("code_challenge_method"),
             expires_at=labstate.now(db.session) + timedelta(seconds=ttl),
-            trace_id=g.get("trace_id"),
+            trace_id=exchange.trace_id,
         )
         db.session.add(row)
         db.session.flush()
@@ -134,8 +135,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         if row is None:
             return None
         if row.used_at is not None:
-            _revoke_tokens_of_code(row.id)
-            db.session.commit()
+            _revoke_tokens_of_code(row.id)  # committed by the token endpoint with its error answer
             return None
         if row.expires_at < labstate.now(db.session):
             return None
@@ -193,13 +193,18 @@ class OpenIDConnectCode(OpenIDCode):
         return {"alg": row.alg, "kid": row.kid, "typ": "JWT"}
 
     def get_client_claims(self, client: OAuth2Client) -> dict:
-        """Return ``iss``, ``aud`` and ``exp`` of the ID token."""
-        ttl = current_app.config.get("OIDC_ID_TOKEN_TTL_SECONDS", 3600)
-        return {"iss": issuer(), "aud": client.client_id, "exp": int(time.time()) + ttl}
+        """Return ``iss``, ``aud``, ``iat`` and ``exp`` of the ID token (real time: relying parties check them)."""
+        now = clock.timestamp()
+        return {
+            "iss": issuer(),
+            "aud": client.client_id,
+            "iat": now,
+            "exp": now + current_app.config["OIDC_ID_TOKEN_TTL_SECONDS"],
+        }
 
     def encode_id_token(self, token: dict, request) -> str:
         """Sign the ID token, then apply the lab's ID token faults for this client, if any."""
-        g.oidc_client_id = request.client.client_id
+        context.current().id_token_client_id = request.client.client_id
         id_token = super().encode_id_token(token, request)
         fired = faults.take(db.session, faults.ID_TOKEN_KINDS, request.client.client_id)
         if not fired:
@@ -221,7 +226,7 @@ class OpenIDConnectCode(OpenIDCode):
 
     def generate_user_info(self, user: Account, scope: str) -> dict:
         """Return the account's claims for the granted scope (with the lab's scripted claims)."""
-        return released_claims(db.session, user, scope, g.get("oidc_client_id"))
+        return released_claims(db.session, user, scope, context.current().id_token_client_id)
 
 
 class StrictCodeChallenge(CodeChallenge):
@@ -297,7 +302,10 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 
 
 class PrivateKeyJWT(JWTBearerClientAssertion):
-    """``private_key_jwt`` client authentication against the client's registered JWKS."""
+    """``private_key_jwt`` client authentication against the client's registered JWKS.
+
+    Authlib checks the assertion's ``exp``/``iat`` on wall time (``time.time()``), not on the IdP's clock.
+    """
 
     CLIENT_AUTH_METHOD = "private_key_jwt"
 
@@ -318,7 +326,7 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         """Accept each assertion id once per client, remembered until the assertion expires."""
         from idp.models.assertions import use_assertion_once
 
-        now = real_now()
+        now = clock.real()
         if not jti or len(str(jti)) > 255:
             return False
         try:
@@ -460,6 +468,9 @@ class Server(AuthorizationServer):
 authorization = Server()
 require_oauth = ResourceProtector()
 
+#: The grants registered on :data:`authorization`, which every app of the process shares (registered once).
+REGISTERED_GRANTS: list[type[grants.BaseGrant]] = []
+
 
 def _token_generator(app: Flask):
     """Return a bearer generator that issues refresh tokens only for ``offline_access``."""
@@ -497,11 +508,12 @@ def setup_oauth(app: Flask) -> None:
         os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
     authorization.init_app(app, query_client=query_client, save_token=save_token)
     authorization.register_token_generator("default", _token_generator(app))
-    if not authorization._authorization_grants:
+    if not REGISTERED_GRANTS:
         authorization.register_grant(
             AuthorizationCodeGrant, [OpenIDConnectCode(require_nonce=False), StrictCodeChallenge(required=True)]
         )
         authorization.register_grant(RefreshTokenGrant)
+        REGISTERED_GRANTS.extend([AuthorizationCodeGrant, RefreshTokenGrant])
         authorization.register_client_auth_method("private_key_jwt", PrivateKeyJWT())
         authorization.register_endpoint(TokenRevocation)
         authorization.register_endpoint(TokenIntrospection)

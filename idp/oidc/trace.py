@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idp.clock import clock
 from idp.models.trace import ProtocolTrace
 from idp.models.trace import TraceEvent
-from shared.clock import real_now
 
 #: Parameters whose values are secrets: only a short prefix is kept.
 SECRET_PARAMS = {
@@ -140,7 +140,7 @@ def record(
 
     ``state`` (of an authorization request) is kept only as its SHA-256, for :func:`find_by_state_hash`.
     """
-    now = real_now()
+    now = clock.real()
     trace = session.get(ProtocolTrace, trace_id)
     if trace is None:
         trace = ProtocolTrace(id=trace_id, client_id=client_id, account_oid=account_oid, started_at=now)

@@ -11,27 +11,16 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import SQLAlchemyError
 
 from idp import auth_session
+from idp.db import db
 from idp.domain import labstate
 from idp.domain import login as login_domain
-from idp.extensions import db
 from idp.forms.auth import LoginForm
 from idp.forms.auth import LogoutForm
 from labkit.web import password_hasher
 
 bp = Blueprint("auth", __name__)
-
-
-@bp.app_context_processor
-def inject_nav() -> dict:
-    """Give every page the logged-in account for the header (name and "Выйти")."""
-    try:
-        account = auth_session.current_account()
-    except SQLAlchemyError:  # an error page for a broken database must still render
-        account = None
-    return {"nav_account": account}
 
 
 def _policy() -> login_domain.LockoutPolicy:

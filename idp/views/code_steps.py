@@ -12,9 +12,9 @@ from flask import session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from idp.db import db
 from idp.domain import registration as reg
 from idp.domain.registration import RegistrationError
-from idp.extensions import db
 from idp.messages import ALLOWED_SYMBOLS_TEXT
 from idp.messages import PASSWORD_RULES_HINT
 

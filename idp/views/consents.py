@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from idp.auth_session import current_account
 from idp.auth_session import login_required
+from idp.db import db
 from idp.domain import clients as client_domain
-from idp.extensions import db
 from idp.oidc import consents
 from idp.oidc.claims import SCOPE_LABELS_RU
 from labkit.forms import FlaskForm

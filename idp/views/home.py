@@ -8,7 +8,7 @@ from flask import render_template
 from sqlalchemy import text
 
 from idp.auth_session import current_account
-from idp.extensions import db
+from idp.db import db
 
 bp = Blueprint("home", __name__)
 

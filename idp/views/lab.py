@@ -15,13 +15,13 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
+from idp.db import db
 from idp.domain import demo_reset
 from idp.domain import inbox
 from idp.domain import labstate
 from idp.domain import registry
 from idp.domain import scenario as scenario_domain
 from idp.domain import verification as ver
-from idp.extensions import db
 from idp.forms.lab import AdvanceClockForm
 from idp.forms.lab import DemoResetForm
 from idp.forms.lab import PaceForm

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from idp.db import db
 from idp.domain import labstate
 from idp.domain import scenario as scenario_domain
 from idp.extensions import csrf
-from idp.extensions import db
 from labkit.lab_api import reset_response
 from labkit.lab_api import scenario_response
 from labkit.web import lab_guard

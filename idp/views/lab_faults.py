@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
-from flask import current_app
 from flask import flash
 from flask import jsonify
 from flask import redirect
@@ -21,16 +20,15 @@ from flask import url_for
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import Length
 
+from idp.db import db
 from idp.domain import claim_overrides
 from idp.domain import faults
 from idp.extensions import csrf
-from idp.extensions import db
 from labkit.forms import FlaskForm
 from labkit.web import lab_guard
 
@@ -106,19 +104,6 @@ def _api_error(status: int, error: str, description: str, **extra: Any):
 
 #: 404 outside lab mode; the JSON API also wants the lab token from anywhere but loopback.
 bp.before_request(lab_guard)
-
-
-@bp.app_context_processor
-def inject_active_faults() -> dict:
-    """Give every page the faults in force (lab mode only) for the red banner."""
-    if not current_app.config.get("LAB_MODE"):
-        return {"lab_active_faults": []}
-    try:
-        rows = faults.active_faults(db.session)
-    except SQLAlchemyError:  # an error page for a broken database must still render
-        db.session.rollback()
-        rows = []
-    return {"lab_active_faults": rows, "fault_labels": KIND_LABELS}
 
 
 # --- the page ------------------------------------------------------------------------------------

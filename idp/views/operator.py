@@ -22,9 +22,9 @@ from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy import select
 
+from idp.db import db
 from idp.domain import labstate
 from idp.domain import verification as ver
-from idp.extensions import db
 from idp.forms.operator import ActionForm
 from idp.forms.operator import DecisionForm
 from idp.forms.operator import OperatorLoginForm

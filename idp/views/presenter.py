@@ -7,14 +7,12 @@ IdP allows same-origin framing in lab mode (``frame-ancestors 'self'``, see ``id
 from __future__ import annotations
 
 from flask import Blueprint
-from flask import current_app
 from flask import render_template
 from flask import request
 from flask import url_for
 
 from idp import trainer
-from idp.extensions import db
-from labkit.trainer import guide_context
+from idp.db import db
 from labkit.trainer import trainer_page_response
 from labkit.web import lab_guard
 
@@ -23,14 +21,6 @@ bp = Blueprint("presenter", __name__, url_prefix="/lab")
 
 #: Hide the trainer tools outside lab mode.
 bp.before_request(lab_guard)
-
-
-@bp.app_context_processor
-def inject_guide() -> dict:
-    """Give each registration and login screen its step of the instructions when the guided mode is on."""
-    if not current_app.config.get("LAB_MODE") or not request.endpoint:
-        return {"trainer_step": None}
-    return guide_context(trainer.step_for(request.endpoint, request.values.get("next")), trainer, db)
 
 
 def safe_app_path(value: str | None) -> str:

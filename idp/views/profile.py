@@ -14,95 +14,25 @@ from flask import request
 from flask import url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import SQLAlchemyError
 
 from idp.auth_session import current_account
 from idp.auth_session import login_required
+from idp.db import db
 from idp.domain import inbox
 from idp.domain import labstate
-from idp.domain import registry
 from idp.domain import verification as ver
 from idp.domain.accounts import AccountTaken
-from idp.extensions import db
 from idp.forms.profile import PostalCodeForm
 from idp.forms.profile import PostalRequestForm
 from idp.forms.profile import ProfileForm
 from idp.messages import TAKEN_MESSAGES
 from idp.models.accounts import AccountLevel
-from idp.models.accounts import ProfileStatus
 from shared.clock import parse_duration_range
 from shared.validators import needs_full_profile
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
-
-LEVEL_LABELS = {
-    AccountLevel.SIMPLIFIED: _l("Упрощённая (1)"),
-    AccountLevel.STANDARD: _l("Стандартная (2)"),
-    AccountLevel.VERIFIED: _l("Подтверждённая (3)"),
-}
-STATUS_LABELS = {
-    ProfileStatus.EMPTY: _l("не заполнен"),
-    ProfileStatus.PENDING: _l("проверка"),
-    ProfileStatus.REJECTED: _l("возвращён на исправление"),
-    ProfileStatus.CONFIRMED: _l("подтверждён"),
-}
-STATUS_BADGES = {
-    ProfileStatus.EMPTY: "badge",
-    ProfileStatus.PENDING: "badge-pending",
-    ProfileStatus.REJECTED: "badge-bad",
-    ProfileStatus.CONFIRMED: "badge-ok",
-}
-#: Registry failure codes (idp.domain.verification.FAILURE_CODES) as the person reads them.
-REASON_MESSAGES = {
-    "passport_invalid": _l("МВД: данные паспорта заполнены неверно или противоречат друг другу"),
-    "passport_not_found": _l("МВД: паспорт не найден"),
-    "person_mismatch": _l("МВД: ФИО или дата рождения не совпадают"),
-    "gender_mismatch": _l("МВД: пол не совпадает"),
-    "snils_invalid": _l("СФР: СНИЛС указан неверно"),
-    "snils_not_found": _l("СФР: СНИЛС не найден"),
-    "snils_other_person": _l("СФР: СНИЛС принадлежит другому человеку"),
-}
-RESULT_OK = _l("данные подтверждены")
-
-
-@bp.app_template_global()
-def level_label(level: str) -> str:
-    """Return the account level as the seed names it, e.g. "Стандартная (2)"."""
-    return str(LEVEL_LABELS.get(level, level))
-
-
-@bp.app_template_global()
-def status_label(status: str) -> str:
-    """Return the profile status in words ("проверка", ...)."""
-    return str(STATUS_LABELS.get(status, status))
-
-
-@bp.app_template_global()
-def status_badge(status: str) -> str:
-    """Return the css class of the profile status badge."""
-    return STATUS_BADGES.get(status, "badge")
-
-
-@bp.app_template_global()
-def reason_lines(reason: str | None) -> list[str]:
-    """Turn stored failure codes (``;``-separated) or an operator's text into lines to show."""
-    if not reason:
-        return []
-    parts = reason.split(";")
-    if all(part in REASON_MESSAGES for part in parts):
-        return [str(REASON_MESSAGES[part]) for part in parts]
-    return [reason]
-
-
-@bp.app_template_global()
-def registry_result(code: str | None) -> str:
-    """Return one registry's result (``ok`` or a failure code) in words."""
-    if not code:
-        return "—"
-    return str(RESULT_OK) if code == ver.OK else str(REASON_MESSAGES.get(code, code))
 
 
 def delay_range() -> tuple[timedelta, timedelta]:
@@ -121,30 +51,6 @@ def delay_text() -> str:
         low=format_timedelta(low, threshold=1),
         high=format_timedelta(high, threshold=1),
     )
-
-
-def run_due(now=None) -> int:
-    """Complete the checks that are due on the lab clock, with the lab's policy; return how many."""
-    session = db.session
-    if now is None:
-        now = labstate.now(session)
-    policy = registry.get_policy(session, current_app.config["REGISTRY_POLICY"])
-    return len(ver.run_due_checks(session, now, policy))
-
-
-@bp.before_app_request
-def complete_due_checks() -> None:
-    """Complete checks that fell due (also after a restart); one indexed query when none is due."""
-    if request.endpoint in (None, "static"):
-        return
-    try:
-        first_due, now = ver.first_due_and_now(db.session)
-        if first_due is not None and first_due <= now:
-            run_due(now)
-            db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-        log.exception("completing due registry checks failed")
 
 
 def _today():

@@ -17,10 +17,10 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from idp.db import db
 from idp.domain import inbox
 from idp.domain import recovery as rec
 from idp.domain.accounts import AccountInvalid
-from idp.extensions import db
 from idp.forms.recovery import NewPasswordForm
 from idp.forms.recovery import RecoveryCodeForm
 from idp.forms.recovery import RecoveryForm
@@ -136,7 +136,7 @@ def confirm():
 
 @bp.post("/resend")
 def resend():
-    """ "Отправить код ещё раз": a new code, rate limited."""
+    """Answer "Отправить код ещё раз": a new code, rate limited."""
     pending = _pending_or_restart()
     if pending is None:
         return redirect(url_for("recovery.start"))

@@ -1,4 +1,4 @@
-"""Registration of a simplified account, screen by screen as the seed describes it.
+"""Registration of a simplified account, screen by screen as Gosuslugi shows it.
 
 ``/registration`` (contacts) -> ``/registration/confirm`` (SMS code, or "open the link" for
 e-mail) -> ``/registration/password`` -> ``/registration/done``.
@@ -18,11 +18,11 @@ from flask_babel import lazy_gettext as _l
 
 from idp.auth_session import current_account
 from idp.auth_session import login_account
+from idp.db import db
 from idp.domain import inbox
 from idp.domain import registration as reg
 from idp.domain.accounts import AccountInvalid
 from idp.domain.accounts import AccountTaken
-from idp.extensions import db
 from idp.forms.registration import CodeForm
 from idp.forms.registration import PasswordForm
 from idp.forms.registration import RegistrationForm
@@ -163,7 +163,7 @@ def confirm():
 
 @bp.post("/resend")
 def resend():
-    """ "Отправить код ещё раз": a new code or link, rate limited."""
+    """Answer "Отправить код ещё раз": a new code or link, rate limited."""
     pending = _pending_or_restart()
     if pending is None:
         return redirect(url_for("registration.start"))

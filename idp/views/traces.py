@@ -12,7 +12,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
-from idp.extensions import db
+from idp.db import db
 from idp.models.trace import ProtocolTrace
 from idp.oidc import trace
 from idp.oidc import trace_diagram

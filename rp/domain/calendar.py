@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date
 from datetime import timedelta
 
@@ -34,13 +36,33 @@ def current_year(session: Session, school_id: int) -> SchoolYear | None:
     )
 
 
-def period_on(session: Session, year_id: int, day: date, kind: str = PERIOD_QUARTER) -> Period | None:
-    """Return the period of ``kind`` containing ``day`` (or the last one that ended before it)."""
-    periods = list(
-        session.scalars(select(Period).where(Period.year_id == year_id, Period.kind == kind).order_by(Period.starts_on))
+def year_periods(session: Session, year_ids: Iterable[int]) -> list[Period]:
+    """Return the periods of the given school years: latest year first, then by start (year, quarter, half)."""
+    ids = list(year_ids)
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(Period)
+            .join(SchoolYear, SchoolYear.id == Period.year_id)
+            .where(Period.year_id.in_(ids))
+            .order_by(SchoolYear.starts_on.desc(), Period.starts_on, Period.kind.desc(), Period.id)
+        )
     )
-    chosen = None
+
+
+def choose_period(periods: Sequence[Period], wanted: int | None, day: date) -> Period | None:
+    """Return the listed period ``wanted``, else the latest quarter started by ``day``, else the first listed quarter.
+
+    With no quarter listed at all, the first listed period; with no period, None.
+    """
     for period in periods:
-        if period.starts_on <= day:
-            chosen = period
-    return chosen or (periods[0] if periods else None)
+        if period.id == wanted:
+            return period
+    quarters = [p for p in periods if p.kind == PERIOD_QUARTER]
+    started = [p for p in quarters if p.starts_on <= day]
+    if started:
+        return max(started, key=lambda p: p.starts_on)
+    if quarters:
+        return quarters[0]
+    return periods[0] if periods else None

@@ -6,6 +6,8 @@ SNILS) are compared, after :mod:`shared.names` normalisation, with every diary p
 the SNILS or the date of birth. Exactly one person matching on all six, with a diary login not
 linked yet -> ``match``; linked already -> ``conflict_user_linked``; none -> ``not_found``;
 several -> ``ambiguous``. Every decision is stored as a :class:`LinkingRecord`.
+
+Functions add and change rows but never commit: the request (or the command) commits once.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ _NORMALIZERS: dict[str, Callable[[Any], str]] = {
     "middle_name": names.normalize_name,
     "birthdate": names.normalize_birthdate,
     "gender": names.normalize_gender,
-    "snils": names.normalize_snils,
+    "snils": names.snils_digits,
 }
 
 
@@ -100,7 +102,7 @@ def _shown(field: str, value: Any, normalized: bool = False) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     if field == "snils":
-        digits = names.normalize_snils(value)
+        digits = names.snils_digits(value)
         if normalized:
             return digits[:3] + "***" + digits[6:] if len(digits) == 11 else "*" * len(digits)
         return names.mask_snils(value) if len(digits) == 11 else "*" * len(str(value))
@@ -138,7 +140,7 @@ def find_identity(session: Session, issuer: str, subject: str) -> Identity | Non
 
 
 def _candidates(session: Session, attributes: Mapping[str, str | None]) -> list[Person]:
-    snils = names.normalize_snils(attributes.get("snils"))
+    snils = names.snils_digits(attributes.get("snils"))
     conditions = []
     if snils:
         conditions.append(Person.snils == snils)
@@ -164,7 +166,7 @@ def new_record(
     attributes: Mapping[str, str | None] | None = None,
     state: str | None = None,
 ) -> LinkingRecord:
-    """Store a linking record (committed) and return it; ``state`` is kept only as its SHA-256."""
+    """Store a linking record (not committed) and return it; ``state`` is kept only as its SHA-256."""
     record = LinkingRecord(
         region=region,
         issuer=issuer,
@@ -176,7 +178,7 @@ def new_record(
         state_sha256=state_hash(state),
     )
     session.add(record)
-    session.commit()
+    session.flush()
     return record
 
 
@@ -194,7 +196,7 @@ def decide(
     attributes: Mapping[str, str | None],
     state: str | None = None,
 ) -> Decision:
-    """Decide what a Gosuslugi login means for the diary and record the decision (committed)."""
+    """Decide what a Gosuslugi login means for the diary and record the decision (flushed, not committed)."""
     record = LinkingRecord(
         region=region,
         issuer=issuer,
@@ -210,12 +212,12 @@ def decide(
     if identity is not None:
         record.outcome, record.user_id = "signed_in", identity.user_id
         record.detail = "already linked by (issuer, subject)"
-        session.commit()
+        session.flush()
         return Decision("linked", record, identity.user)
     missing = missing_data(attributes)
     if missing:
         record.outcome, record.detail = "insufficient", "missing: " + ", ".join(missing)
-        session.commit()
+        session.flush()
         return Decision("insufficient", record, missing=missing)
     considered, matches = [], []
     for person in _candidates(session, attributes):
@@ -240,11 +242,11 @@ def decide(
         if user.identities:
             record.outcome = "conflict_user_linked"
             record.detail = f"the only matching diary login {user.login!r} is linked to another Gosuslugi account"
-            session.commit()
+            session.flush()
             return Decision("conflict_user_linked", record, user)
         record.outcome, record.user_id = "match", user.id
         record.detail = f"exactly one match: diary login {user.login!r}; first-login sequence started"
-        session.commit()
+        session.flush()
         return Decision("match", record, user)
     if matches:
         record.outcome = "ambiguous"
@@ -252,7 +254,7 @@ def decide(
     else:
         record.outcome = "not_found"
         record.detail = f"no diary person matches on all six fields ({len(considered)} candidates compared)"
-    session.commit()
+    session.flush()
     return Decision(record.outcome, record)
 
 
@@ -268,10 +270,11 @@ def link(
     email: str | None = None,
     password_hash: str | None = None,
 ) -> Identity:
-    """Link a diary login to a Gosuslugi identity (with the contacts/password given) and commit.
+    """Link a diary login to a Gosuslugi identity (with the contacts/password given); not committed.
 
-    Raises :class:`LinkConflict` (``user_linked`` or ``subject_linked``), storing nothing else,
-    when either side is already linked, also when a concurrent login won the race.
+    Raises :class:`LinkConflict` (``user_linked`` or ``subject_linked``), storing nothing but the
+    record's outcome, when either side is already linked, also when a concurrent login won the race
+    (the writes run in a savepoint, so a refused link leaves the rest of the request's work intact).
     """
     user = session.get(User, user_id)
     record = session.get(LinkingRecord, record_id) if record_id else None
@@ -282,36 +285,34 @@ def link(
             raise LinkConflict("user_linked")
         if find_identity(session, issuer, subject) is not None:
             raise LinkConflict("subject_linked")
-        if phone:
-            user.person.phone = phone
-        if email:
-            user.person.email = email
-        if password_hash:
-            user.password_hash = password_hash
-        identity = Identity(user_id=user.id, issuer=issuer, subject=subject)
-        session.add(identity)
-        if record is not None:
-            record.outcome, record.user_id = f"linked_{method}", user.id
-            record.detail = f"linked to diary login {user.login!r} by {method}"
-        session.commit()
+        with session.begin_nested():
+            if phone:
+                user.person.phone = phone
+            if email:
+                user.person.email = email
+            if password_hash:
+                user.password_hash = password_hash
+            identity = Identity(user_id=user.id, issuer=issuer, subject=subject)
+            session.add(identity)
+            if record is not None:
+                record.outcome, record.user_id = f"linked_{method}", user.id
+                record.detail = f"linked to diary login {user.login!r} by {method}"
         return identity
     except IntegrityError:
-        session.rollback()
+        session.expire_all()
         conflict = LinkConflict("subject_linked" if find_identity(session, issuer, subject) else "user_linked")
     except LinkConflict as exc:
-        session.rollback()
         conflict = exc
     note_outcome(session, record_id, f"conflict_{conflict.code}", f"link to diary login {user.login!r} refused")
     raise conflict
 
 
 def note_outcome(session: Session, record_id: int | None, outcome: str, detail: str) -> None:
-    """Update a record's outcome and detail (committed); a missing record is ignored."""
+    """Update a record's outcome and detail (not committed); a missing record is ignored."""
     record = session.get(LinkingRecord, record_id) if record_id else None
     if record is None:
         return
     record.outcome, record.detail = outcome, detail
-    session.commit()
 
 
 def count_legacy_failure(session: Session, record_id: int) -> int:
@@ -320,17 +321,17 @@ def count_legacy_failure(session: Session, record_id: int) -> int:
     if record is None:
         return 0
     record.legacy_attempts += 1
-    session.commit()
+    session.flush()
     return record.legacy_attempts
 
 
 def unlink(session: Session, user: User) -> int:
-    """Remove every Gosuslugi link of a diary login; return how many were removed (committed)."""
+    """Remove every Gosuslugi link of a diary login; return how many were removed (not committed)."""
     removed = 0
     for identity in list(user.identities):
         session.delete(identity)
         removed += 1
-    session.commit()
+    session.flush()
     return removed
 
 
@@ -347,5 +348,5 @@ def link_demo_people(session: Session, issuer: str) -> int:
             continue
         session.add(Identity(user_id=user.id, issuer=issuer, subject=str(demo.oid)))
         added += 1
-    session.commit()
+    session.flush()
     return added

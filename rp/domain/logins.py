@@ -44,7 +44,7 @@ def check_password(
 ) -> LoginCheck:
     """Check a login and password, counting failures on the login and locking it after too many.
 
-    Commits the counter change. Unknown logins and wrong passwords look the same to the caller.
+    Counts in the session (the caller commits). Unknown logins and wrong passwords look the same to the caller.
     """
     user = find_user(session, login)
     if user is None:
@@ -54,7 +54,7 @@ def check_password(
     if verify_password(hasher, user.password_hash, password):
         user.failed_logins = 0
         user.locked_until = None
-        session.commit()
+        session.flush()
         return LoginCheck(user)
     user.failed_logins = (user.failed_logins or 0) + 1
     problem = "bad"
@@ -62,5 +62,5 @@ def check_password(
         user.locked_until = now + timedelta(seconds=policy.lockout_seconds)
         user.failed_logins = 0
         problem = "locked"
-    session.commit()
+    session.flush()
     return LoginCheck(None, problem)

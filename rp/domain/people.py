@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rp.domain.passwords import password_problem
 from rp.models.linking import LinkingRecord
 from rp.models.people import Identity
 from rp.models.people import Person
@@ -37,8 +38,6 @@ from shared.i18n import N_
 
 #: Roles the operator hands out (the operator role itself is not given from these forms).
 ASSIGNABLE_ROLES = (ROLE_PUPIL, ROLE_PARENT, ROLE_TEACHER, ROLE_CLASS_TEACHER)
-#: The diary's own password rule from the seed: 6 or more digits or Latin letters.
-DIARY_PASSWORD = re.compile(r"^[0-9A-Za-z]{6,}$")
 #: A diary login: Latin letters, digits, dot, hyphen, underscore; starts with a letter or digit.
 LOGIN_RULE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{2,63}$")
 #: Guardian relations offered by the forms.
@@ -118,7 +117,7 @@ def normalize_person(
             errors["birth_date"] = exc.code
     values["birth_date"] = birth
     for field, normalize in (
-        ("snils", validators.normalize_snils),
+        ("snils", validators.canonical_snils),
         ("phone", validators.normalize_phone),
         ("email", validators.normalize_email),
     ):
@@ -145,15 +144,6 @@ def login_problem(session: Session, login: str, user_id: int | None = None) -> s
     holder = session.scalar(select(User.id).where(func.lower(User.login) == login.lower()))
     if holder is not None and holder != user_id:
         return "login_taken"
-    return None
-
-
-def password_problem(password: str) -> str | None:
-    """Return why a diary password breaks the seed's rule (``password_short`` or ``password_chars``), or None."""
-    if len(password or "") < 6:
-        return "password_short"
-    if not DIARY_PASSWORD.match(password):
-        return "password_chars"
     return None
 
 

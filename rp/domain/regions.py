@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rp.clock import clock
 from rp.models.regions import DEFAULT_CLAIM_MAP
 from rp.models.regions import DEFAULT_SCOPE
 from rp.models.regions import Region
-from shared.clock import real_now
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -75,11 +75,11 @@ def set_region(
 def ensure_region(
     session: Session, name: str, title: str, issuer: str, client_id: str, client_secret: str, scope: str | None = None
 ) -> Region:
-    """Create or update a region and commit (for the demo setup)."""
+    """Create or update a region (for the demo setup; not committed)."""
     region = set_region(
         session, name, issuer=issuer, client_id=client_id, client_secret=client_secret, scope=scope, title=title
     )
-    session.commit()
+    session.flush()
     return region
 
 
@@ -89,8 +89,7 @@ def region_jwks(session: Session, region: Region, force: bool, fetch: Callable[[
         return json.loads(region.jwks_json)
     jwks = fetch()
     region.jwks_json = json.dumps(jwks)
-    region.jwks_fetched_at = real_now()
-    session.commit()
+    region.jwks_fetched_at = clock.real()
     return jwks
 
 

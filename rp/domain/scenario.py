@@ -1,12 +1,11 @@
-"""The diary side of lab resets and QA scenarios: wipe the diary, seed the demo, apply a scenario. No Flask.
+"""The diary side of lab resets and QA scenarios: wipe the diary, apply a scenario, read the lab state. No Flask.
 
-Nothing here commits except :func:`seed_demo` (the demo school generator commits on its own).
+Nothing here commits; :mod:`rp.seed` is the entry point that seeds the demo or a scenario.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -72,19 +71,6 @@ def ensure_demo_region(session: Session, provider: ProviderDefaults, name: str =
         )
     except RegionError as exc:
         raise ScenarioRefused(f"login.region: {exc}") from None
-
-
-def seed_demo(session: Session, today: date, provider: ProviderDefaults, password_hash: str | None = None) -> dict:
-    """Seed the diary's demo: the school, the demo region, and the already-linked demo people (commits)."""
-    from rp.demo import seed_school
-    from rp.domain.linking import link_demo_people
-
-    summary = seed_school(session, today, password_hash=password_hash)
-    region = ensure_demo_region(session, provider)
-    session.flush()
-    linked = link_demo_people(session, region.issuer)
-    counts = {k: val for k, val in summary.items() if isinstance(val, int)}
-    return {**counts, "logins": len(summary.get("logins", {})), "linked": linked}
 
 
 def _scenario_school(session: Session) -> School:

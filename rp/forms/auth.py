@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 from wtforms import PasswordField
@@ -15,10 +13,8 @@ from wtforms.validators import Length
 from wtforms.validators import ValidationError
 
 from labkit.forms import FlaskForm
+from rp.domain.passwords import password_problem
 from shared import validators
-
-#: The diary's own password rule from the seed: 6 or more digits or Latin letters.
-DIARY_PASSWORD = re.compile(r"^[0-9A-Za-z]{6,}$")
 
 _FIELD_MESSAGES = {
     "phone_required": _l("Укажите номер телефона."),
@@ -82,11 +78,11 @@ class DiaryPasswordForm(FlaskForm):
     submit = SubmitField(_l("Далее"))
 
     def validate_password(self, field: PasswordField) -> None:
-        """Apply the seed's rule: at least 6 characters, digits or Latin letters only."""
-        value = field.data or ""
-        if len(value) < 6:
+        """Apply the diary password rule: at least 6 characters, digits or Latin letters only."""
+        problem = password_problem(field.data)
+        if problem == "password_short":
             raise ValidationError(str(_l("Пароль должен быть не короче 6 символов.")))
-        if not DIARY_PASSWORD.match(value):
+        if problem == "password_chars":
             raise ValidationError(str(_l("Только цифры и латинские буквы (английская раскладка).")))
 
 

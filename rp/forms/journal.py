@@ -14,13 +14,18 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from labkit.forms import FlaskForm
+from rp.domain.journal import MARK_SCALE
+from rp.models.timetable import LESSON_CANCELLED
+from rp.models.timetable import LESSON_MOVED
+from rp.models.timetable import LESSON_NORMAL
+from rp.models.timetable import LESSON_REPLACED
 
-MARK_CHOICES = [(5, "5"), (4, "4"), (3, "3"), (2, "2")]
+MARK_CHOICES = [(v, str(v)) for v in MARK_SCALE]
 STATUS_CHOICES = [
-    ("normal", _l("По расписанию")),
-    ("cancelled", _l("Отменён")),
-    ("replaced", _l("Замена")),
-    ("moved", _l("Перенесён")),
+    (LESSON_NORMAL, _l("По расписанию")),
+    (LESSON_CANCELLED, _l("Отменён")),
+    (LESSON_REPLACED, _l("Замена")),
+    (LESSON_MOVED, _l("Перенесён")),
 ]
 
 
@@ -29,7 +34,7 @@ class LessonForm(FlaskForm):
 
     theme = StringField(_l("Тема урока"), validators=[Optional(), Length(max=255)])
     homework = TextAreaField(_l("Домашнее задание для класса"), validators=[Optional(), Length(max=2000)])
-    status = SelectField(_l("Состояние урока"), choices=STATUS_CHOICES, default="normal")
+    status = SelectField(_l("Состояние урока"), choices=STATUS_CHOICES, default=LESSON_NORMAL)
     note = StringField(_l("Пояснение для родителей"), validators=[Optional(), Length(max=255)])
     save = SubmitField(_l("Сохранить урок"))
 

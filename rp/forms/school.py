@@ -25,6 +25,10 @@ from wtforms.validators import NumberRange
 
 from labkit.forms import FlaskForm
 from rp.domain.people import RELATIONS
+from rp.labels import ACHIEVEMENT_KIND_LABELS
+from rp.labels import ACHIEVEMENT_LEVEL_LABELS
+from rp.labels import ACHIEVEMENT_RESULT_LABELS
+from rp.labels import ROLE_LABELS
 
 MESSAGES = {
     "name_required": _l("Заполните это поле."),
@@ -72,22 +76,11 @@ MESSAGES = {
     "choice": _l("Выберите значение из списка."),
 }
 
-ROLE_CHOICES = [
-    ("pupil", _l("ученик")),
-    ("parent", _l("родитель")),
-    ("teacher", _l("учитель")),
-    ("class_teacher", _l("классный руководитель")),
-]
+ROLE_CHOICES = [(role, _l(ROLE_LABELS[role])) for role in ("pupil", "parent", "teacher", "class_teacher")]
 GENDER_CHOICES = [("", "—"), ("M", _l("мужской")), ("F", _l("женский"))]
-KIND_CHOICES = [("olympiad", _l("олимпиада")), ("contest", _l("конкурс")), ("sport", _l("спорт"))]
-LEVEL_CHOICES = [
-    ("school", _l("школьный")),
-    ("municipal", _l("муниципальный")),
-    ("regional", _l("региональный")),
-    ("federal", _l("всероссийский")),
-    ("international", _l("международный")),
-]
-RESULT_CHOICES = [("winner", _l("победитель")), ("prize", _l("призёр")), ("participant", _l("участник"))]
+KIND_CHOICES = [(kind, _l(label)) for kind, label in ACHIEVEMENT_KIND_LABELS.items()]
+LEVEL_CHOICES = [(level, _l(label)) for level, label in ACHIEVEMENT_LEVEL_LABELS.items()]
+RESULT_CHOICES = [(result, _l(label)) for result, label in ACHIEVEMENT_RESULT_LABELS.items()]
 
 
 class MultiCheckboxField(SelectMultipleField):

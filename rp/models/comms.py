@@ -15,9 +15,9 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from rp.extensions import db
+from rp.clock import clock
+from rp.db import db
 from rp.models.people import Person
-from shared.clock import real_now
 
 CHANNEL_EMAIL, CHANNEL_SMS = "email", "sms"
 #: Delivery states: in the lab outbox, sent by SMTP, SMTP failed, parent has no usable contact.
@@ -68,7 +68,7 @@ class Message(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("person.id"), nullable=False)
     subject: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     author: Mapped[Person] = relationship()
     deliveries: Mapped[list[Delivery]] = relationship(back_populates="message", order_by="Delivery.id")
@@ -84,7 +84,7 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
     subject: Mapped[str | None] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(String(255))
 

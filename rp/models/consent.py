@@ -12,8 +12,8 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from rp.extensions import db
-from shared.clock import real_now
+from rp.clock import clock
+from rp.db import db
 
 
 class Consent(db.Model):
@@ -24,5 +24,5 @@ class Consent(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), nullable=False, index=True)
     version: Mapped[str] = mapped_column(String(20), nullable=False)
-    accepted_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    accepted_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
     refused: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

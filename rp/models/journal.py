@@ -15,13 +15,10 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from rp.extensions import db
+from rp.clock import clock
+from rp.db import db
 from rp.models.people import Person
 from rp.models.timetable import Lesson
-from shared.clock import real_now
-
-#: Marks on the 5-point scale.
-MARK_VALUES = (2, 3, 4, 5)
 
 
 class WorkType(db.Model):
@@ -48,7 +45,7 @@ class Mark(db.Model):
     work_type_id: Mapped[int] = mapped_column(ForeignKey("work_type.id"), nullable=False)
     value: Mapped[int] = mapped_column(Integer, nullable=False)
     comment: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
@@ -88,7 +85,7 @@ class AttendanceEntry(db.Model):
     code_id: Mapped[int] = mapped_column(ForeignKey("attendance_code.id"), nullable=False)
     comment: Mapped[str | None] = mapped_column(String(255))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     code: Mapped[AttendanceCode] = relationship()
     lesson: Mapped[Lesson] = relationship()
@@ -106,4 +103,4 @@ class PeriodMark(db.Model):
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), nullable=False, index=True)
     value: Mapped[str] = mapped_column(String(10), nullable=False)
     set_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    set_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    set_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)

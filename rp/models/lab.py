@@ -7,7 +7,7 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from rp.extensions import db
+from rp.db import db
 
 
 class LabSetting(db.Model):

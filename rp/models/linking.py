@@ -14,8 +14,8 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from rp.extensions import db
-from shared.clock import real_now
+from rp.clock import clock
+from rp.db import db
 
 
 class LinkingRecord(db.Model):
@@ -24,8 +24,8 @@ class LinkingRecord(db.Model):
     __tablename__ = "linking_record"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False, index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, onupdate=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, onupdate=clock.real, nullable=False)
     region: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     issuer: Mapped[str] = mapped_column(String(255), nullable=False, default="")
     subject: Mapped[str | None] = mapped_column(String(255))

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from rp.extensions import db
-from shared.clock import real_now
+from rp.clock import clock
+from rp.db import db
 
 
 class Person(db.Model):
@@ -54,7 +54,7 @@ class User(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True, nullable=False)
     login: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
     failed_logins: Mapped[int] = mapped_column(default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -72,6 +72,6 @@ class Identity(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True, nullable=False)
     issuer: Mapped[str] = mapped_column(String(255), nullable=False)
     subject: Mapped[str] = mapped_column(String(255), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     user: Mapped[User] = relationship(back_populates="identities")

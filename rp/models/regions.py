@@ -13,8 +13,8 @@ from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from rp.extensions import db
-from shared.clock import real_now
+from rp.clock import clock
+from rp.db import db
 
 #: ESIA scopes for the attributes the diary matches on.
 DEFAULT_SCOPE = "openid fullname birthdate gender snils email mobile"
@@ -51,7 +51,7 @@ class Region(db.Model):
     #: The provider's last fetched JWKS (refetched when a token names an unknown ``kid``).
     jwks_json: Mapped[str | None] = mapped_column(Text)
     jwks_fetched_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     def claim_names(self) -> dict[str, str]:
         """Return the effective diary field -> claim name mapping."""

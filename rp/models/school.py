@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from rp.extensions import db
+from rp.db import db
 from rp.models.people import Person
 
 #: School year states (Gibbon's Past/Current/Upcoming).

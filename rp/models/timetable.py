@@ -16,14 +16,13 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from rp.extensions import db
+from rp.clock import clock
+from rp.db import db
 from rp.models.people import Person
 from rp.models.school import SubjectGroup
-from shared.clock import real_now
 
 #: Lesson states shown to parents.
 LESSON_NORMAL, LESSON_CANCELLED, LESSON_REPLACED, LESSON_MOVED = "normal", "cancelled", "replaced", "moved"
-LESSON_STATUSES = (LESSON_NORMAL, LESSON_CANCELLED, LESSON_REPLACED, LESSON_MOVED)
 
 
 class TimetableSlot(db.Model):
@@ -74,7 +73,7 @@ class Homework(db.Model):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), nullable=False, index=True)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     lesson: Mapped[Lesson] = relationship()
 
@@ -90,7 +89,7 @@ class IndividualHomework(db.Model):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=real_now, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.real, nullable=False)
 
     lesson: Mapped[Lesson] = relationship()
     pupil: Mapped[Person] = relationship(foreign_keys=[pupil_id])

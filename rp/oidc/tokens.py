@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +11,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry
 
+from rp.clock import clock
 from rp.oidc.errors import OidcError
 
 #: Only asymmetric signatures: ``none`` and HMAC (e.g. HS256 "signed" with the public key) are refused.
@@ -89,7 +89,7 @@ def verify_id_token(
         params["access_token"] = access_token
     claims = CodeIDToken(token.claims, token.header, options, params)
     try:
-        claims.validate(now=now or int(time.time()), leeway=LEEWAY_SECONDS)
+        claims.validate(now=now or clock.timestamp(), leeway=LEEWAY_SECONDS)
     except JoseError as exc:
         raise OidcError("id_token_claims", f"{type(exc).__name__}: {exc}") from None
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:

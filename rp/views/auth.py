@@ -20,6 +20,7 @@ from rp.auth_session import login_required
 from rp.auth_session import login_user
 from rp.auth_session import logout_user
 from rp.auth_session import safe_next
+from rp.clock import clock
 from rp.domain import linking
 from rp.domain.logins import LoginPolicy
 from rp.domain.logins import check_password
@@ -28,7 +29,6 @@ from rp.extensions import db
 from rp.forms.auth import LoginForm
 from rp.forms.auth import LogoutForm
 from rp.forms.auth import UnlinkForm
-from shared.clock import real_now
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -67,8 +67,9 @@ def login():
     error = None
     if form.validate_on_submit():
         result = check_password(
-            db.session, password_hasher(), form.login.data, form.password.data, login_policy(), real_now()
+            db.session, password_hasher(), form.login.data, form.password.data, login_policy(), clock.real()
         )
+        db.session.commit()
         if result.user is not None:
             login_user(result.user, method="password")
             return redirect(target)
@@ -98,6 +99,7 @@ def settings():
     form = UnlinkForm()
     if form.validate_on_submit():
         removed = linking.unlink(db.session, user)
+        db.session.commit()
         if removed:
             log.info("diary login %r unlinked from Gosuslugi", user.login)
             flash(

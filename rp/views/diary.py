@@ -16,6 +16,7 @@ from sqlalchemy import select
 from rp.domain import access
 from rp.domain.calendar import parse_day
 from rp.domain.calendar import week_start
+from rp.domain.calendar import year_periods
 from rp.domain.charts import marks_chart
 from rp.domain.diary import achievements_of
 from rp.domain.diary import news_for
@@ -25,9 +26,8 @@ from rp.domain.marks import pupil_marks
 from rp.extensions import db
 from rp.models.journal import PeriodMark
 from rp.models.people import Person
-from rp.models.school import PERIOD_QUARTER
 from rp.models.school import Period
-from rp.models.school import SchoolYear
+from rp.views.diarykit import chosen_period
 from rp.views.diarykit import diary_page
 from rp.views.diarykit import nav_context
 from rp.views.diarykit import require
@@ -118,26 +118,7 @@ def day(pupil_id: int):
 
 
 def _periods_for(pupil: Person) -> list[Period]:
-    year_ids = [c.year_id for c in pupil_classes(db.session, pupil.id)]
-    if not year_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(Period)
-            .join(SchoolYear, SchoolYear.id == Period.year_id)
-            .where(Period.year_id.in_(year_ids))
-            .order_by(SchoolYear.starts_on.desc(), Period.starts_on, Period.kind.desc())
-        )
-    )
-
-
-def _chosen_period(periods: list[Period]) -> Period | None:
-    wanted = request.args.get("period", type=int)
-    for period in periods:
-        if period.id == wanted:
-            return period
-    on_day = [p for p in periods if p.kind == PERIOD_QUARTER and p.starts_on <= today()]
-    return max(on_day, key=lambda p: p.starts_on) if on_day else (periods[0] if periods else None)
+    return year_periods(db.session, [c.year_id for c in pupil_classes(db.session, pupil.id)])
 
 
 @bp.get("/diary/pupil/<int:pupil_id>/marks")
@@ -146,7 +127,7 @@ def marks(pupil_id: int):
     """Marks by subject for a period, with weighted averages and a chart of the marks over time."""
     pupil = _pupil(pupil_id)
     periods = _periods_for(pupil)
-    period = _chosen_period(periods)
+    period = chosen_period(periods)
     subjects = pupil_marks(db.session, pupil.id, period.starts_on, period.ends_on) if period else []
     points = sorted((m.date, m.value) for s in subjects for m in s.marks)
     return render_template(

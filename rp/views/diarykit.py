@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
 from datetime import datetime
 from typing import Any
@@ -17,11 +18,13 @@ from flask import url_for
 
 from rp.auth_session import current_user
 from rp.auth_session import login_required
+from rp.clock import clock
 from rp.domain import access
+from rp.domain.calendar import choose_period
 from rp.domain.consent import ACCEPTED
 from rp.domain.consent import consent_state
 from rp.extensions import db
-from shared.clock import real_now
+from rp.models.school import Period
 
 
 def viewer() -> access.Viewer:
@@ -32,15 +35,13 @@ def viewer() -> access.Viewer:
 
 
 def today() -> date:
-    """Return the diary's today: ``DIARY_TODAY`` when configured (demos, tests), else the real date."""
-    fixed = current_app.config.get("DIARY_TODAY")
-    return date.fromisoformat(fixed) if fixed else real_now().date()
+    """Return the diary's today: the clock's day (``DIARY_TODAY`` pins it for demos and tests)."""
+    return clock.today()
 
 
 def now() -> datetime:
     """Return the current time on the diary's day."""
-    real = real_now()
-    return datetime.combine(today(), real.time())
+    return clock.now()
 
 
 def consent_ok() -> bool:
@@ -70,6 +71,11 @@ def require(allowed: bool) -> None:
     """Answer 404 unless ``allowed``: someone else's data is never shown, nor confirmed to exist."""
     if not allowed:
         abort(404)
+
+
+def chosen_period(periods: Sequence[Period], day: date | None = None) -> Period | None:
+    """Return the period picked by ``?period=<id>``, else the one :func:`choose_period` gives for ``day`` (today)."""
+    return choose_period(periods, request.args.get("period", type=int), day or today())
 
 
 def nav_context() -> dict[str, Any]:

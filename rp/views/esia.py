@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from labkit.web import password_hasher
 from rp.auth_session import login_user
 from rp.auth_session import safe_next
+from rp.clock import clock
 from rp.domain import linking
 from rp.domain.logins import check_password
 from rp.domain.regions import get_region
@@ -35,7 +36,6 @@ from rp.oidc.errors import OidcError
 from rp.views.auth import diary_home
 from rp.views.auth import login_policy
 from rp.views.auth import login_problem_message
-from shared.clock import real_now
 
 bp = Blueprint("esia", __name__)
 log = logging.getLogger(__name__)
@@ -167,6 +167,7 @@ def _fail(exc: OidcError, region: Region | None, subject: str | None = None, sta
         detail=f"{exc.code}: {exc.detail}",
         state=state,
     )
+    db.session.commit()
     return _error_page(exc.code, exc.detail, region.name if region else None, record.id)
 
 
@@ -227,6 +228,7 @@ def callback():
         attributes=attributes,
         state=pending["state"],
     )
+    db.session.commit()
     log.info("Gosuslugi login (region %s, sub %s): %s", region.name, subject, decision.outcome)
     if decision.outcome == "linked":
         login_user(decision.user, method="esia")
@@ -338,7 +340,9 @@ def first_password():
                 password_hash=password_hasher().hash(form.password.data),
             )
         except linking.LinkConflict as exc:
+            db.session.commit()
             return _conflict_page(exc.code, pending["record_id"])
+        db.session.commit()
         user = db.session.get(User, pending["user_id"])
         login_user(user, method="esia")
         session["esia_done"] = pending["next"]
@@ -365,7 +369,7 @@ def _record(record_id: int | None) -> LinkingRecord | None:
 
 @bp.route("/login/esia/not-found", methods=["GET", "POST"])
 def not_found():
-    """The seed's "profile not found" page with the diary login form to link the accounts."""
+    """The "profile not found" page, in Dnevnik.ru's words, with the diary login form to link the accounts."""
     pending = _pending("legacy")
     if pending is None:
         return _no_pending()
@@ -376,9 +380,10 @@ def not_found():
     exhausted = record is not None and record.legacy_attempts >= max_attempts
     if not exhausted and form.validate_on_submit():
         result = check_password(
-            db.session, password_hasher(), form.login.data, form.password.data, login_policy(), real_now()
+            db.session, password_hasher(), form.login.data, form.password.data, login_policy(), clock.real()
         )
         if result.user is not None:
+            db.session.commit()
             session[PENDING_KEY] = {**pending, "legacy_user_id": result.user.id}
             return redirect(url_for("esia.confirm"))
         attempts = linking.count_legacy_failure(db.session, pending["record_id"])
@@ -394,6 +399,7 @@ def not_found():
             f"{max_attempts} wrong diary passwords on the not-found page",
         )
         error = _("Исчерпано число попыток ввода логина и пароля. Начните вход через госуслуги заново позже.")
+    db.session.commit()
     status = 200 if error is None and not form.errors else (429 if exhausted else 400)
     return render_template(
         "esia/not_found.html",
@@ -422,7 +428,9 @@ def confirm():
                 db.session, pending["record_id"], user.id, pending["issuer"], pending["subject"], method="diary_login"
             )
         except linking.LinkConflict as exc:
+            db.session.commit()
             return _conflict_page(exc.code, pending["record_id"])
+        db.session.commit()
         login_user(user, method="esia")
         session["esia_done"] = pending["next"]
         return redirect(url_for("esia.first_done"))

@@ -14,9 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from rp.domain import access
-from rp.domain.calendar import period_on
-from rp.domain.marks import averages_for_pupils
-from rp.domain.marks import suggest_period_mark
+from rp.domain import journal
+from rp.domain.calendar import year_periods
 from rp.domain.messaging import send_by_smtp
 from rp.domain.messaging import send_to_class_parents
 from rp.domain.reports import class_pupils
@@ -29,17 +28,11 @@ from rp.forms.journal import MarkForm
 from rp.forms.journal import MessageForm
 from rp.forms.journal import PeriodMarksForm
 from rp.models.comms import Message
-from rp.models.journal import AttendanceCode
-from rp.models.journal import AttendanceEntry
 from rp.models.journal import Mark
-from rp.models.journal import PeriodMark
-from rp.models.journal import WorkType
-from rp.models.school import Period
 from rp.models.school import SchoolClass
 from rp.models.school import SubjectGroup
-from rp.models.timetable import Homework
-from rp.models.timetable import IndividualHomework
 from rp.models.timetable import Lesson
+from rp.views.diarykit import chosen_period
 from rp.views.diarykit import diary_page
 from rp.views.diarykit import nav_context
 from rp.views.diarykit import now
@@ -48,8 +41,6 @@ from rp.views.diarykit import today
 from rp.views.diarykit import viewer
 
 bp = Blueprint("journal", __name__)
-
-PERIOD_VALUES = ("5", "4", "3", "2", "н/а", "зач")
 
 
 @bp.get("/journal")
@@ -74,9 +65,8 @@ def group(group_id: int):
     """The journal grid of a subject group for a period: pupils × lessons, averages, period marks."""
     grp = _group(group_id)
     cls = grp.school_class
-    periods = list(db.session.scalars(select(Period).where(Period.year_id == cls.year_id).order_by(Period.starts_on)))
-    period = next((p for p in periods if p.id == request.args.get("period", type=int)), None)
-    period = period or period_on(db.session, cls.year_id, today())
+    periods = year_periods(db.session, [cls.year_id])
+    period = chosen_period(periods)
     require(period is not None)
     can_edit = access.can_edit_group(db.session, viewer(), grp.id)
     pupils = class_pupils(db.session, cls.id)
@@ -85,41 +75,12 @@ def group(group_id: int):
         if not can_edit:
             abort(403)
         if form.validate_on_submit():
-            _save_period_marks(grp, period, [p.id for p in pupils])
+            values = journal.period_mark_values(request.form, [p.id for p in pupils])
+            journal.save_period_marks(db.session, grp, period, values, viewer().person_id, now())
             db.session.commit()
             flash(_("Итоговые оценки сохранены."), "success")
             return redirect(url_for("journal.group", group_id=grp.id, period=period.id))
-    lessons = list(
-        db.session.scalars(
-            select(Lesson)
-            .where(Lesson.group_id == grp.id, Lesson.date >= period.starts_on, Lesson.date <= period.ends_on)
-            .order_by(Lesson.date, Lesson.number)
-        )
-    )
-    lesson_ids = [lesson.id for lesson in lessons]
-    cells: dict[tuple[int, int], list[str]] = {}
-    if lesson_ids:
-        for mark in db.session.scalars(select(Mark).where(Mark.lesson_id.in_(lesson_ids)).order_by(Mark.id)):
-            cells.setdefault((mark.pupil_id, mark.lesson_id), []).append(str(mark.value))
-        for entry, code in db.session.execute(
-            select(AttendanceEntry, AttendanceCode.code)
-            .join(AttendanceCode, AttendanceCode.id == AttendanceEntry.code_id)
-            .where(AttendanceEntry.lesson_id.in_(lesson_ids))
-        ):
-            cells.setdefault((entry.pupil_id, entry.lesson_id), []).insert(0, code)
-    averages = {
-        pupil_id: avg
-        for (pupil_id, subject_id), avg in averages_for_pupils(
-            db.session, [p.id for p in pupils], period.starts_on, period.ends_on
-        ).items()
-        if subject_id == grp.subject_id
-    }
-    finals = {
-        pm.pupil_id: pm.value
-        for pm in db.session.scalars(
-            select(PeriodMark).where(PeriodMark.period_id == period.id, PeriodMark.subject_id == grp.subject_id)
-        )
-    }
+    grid = journal.journal_grid(db.session, grp, period, [p.id for p in pupils])
     return render_template(
         "journal/group.html",
         **nav_context(),
@@ -127,47 +88,16 @@ def group(group_id: int):
         cls=cls,
         periods=periods,
         period=period,
-        lessons=lessons,
+        lessons=grid.lessons,
         pupils=pupils,
-        cells=cells,
-        averages=averages,
-        suggested={pid: suggest_period_mark(avg) for pid, avg in averages.items()},
-        finals=finals,
+        cells=grid.cells,
+        averages=grid.averages,
+        suggested=grid.suggested,
+        finals=grid.finals,
         can_edit=can_edit,
         form=form,
-        period_values=PERIOD_VALUES,
+        period_values=journal.PERIOD_VALUES,
     )
-
-
-def _save_period_marks(grp: SubjectGroup, period: Period, pupil_ids: list[int]) -> None:
-    existing = {
-        pm.pupil_id: pm
-        for pm in db.session.scalars(
-            select(PeriodMark).where(PeriodMark.period_id == period.id, PeriodMark.subject_id == grp.subject_id)
-        )
-    }
-    who = viewer()
-    for pupil_id in pupil_ids:
-        value = (request.form.get(f"pm_{pupil_id}") or "").strip()
-        if value and value not in PERIOD_VALUES:
-            continue
-        current = existing.get(pupil_id)
-        if not value:
-            if current is not None:
-                db.session.delete(current)
-        elif current is None:
-            db.session.add(
-                PeriodMark(
-                    pupil_id=pupil_id,
-                    subject_id=grp.subject_id,
-                    period_id=period.id,
-                    value=value,
-                    set_by=who.person_id,
-                    set_at=now(),
-                )
-            )
-        elif current.value != value:
-            current.value, current.set_by, current.set_at = value, who.person_id, now()
 
 
 def _lesson(lesson_id: int) -> Lesson:
@@ -180,10 +110,8 @@ def _fill_choices(lesson: Lesson, *forms) -> list:
     pupils = class_pupils(db.session, lesson.group.class_id)
     pupil_choices = [(p.id, p.full_name) for p in pupils]
     school_id = lesson.group.school_class.school_id
-    works = db.session.scalars(select(WorkType).where(WorkType.school_id == school_id).order_by(WorkType.id)).all()
-    codes = db.session.scalars(
-        select(AttendanceCode).where(AttendanceCode.school_id == school_id).order_by(AttendanceCode.position)
-    ).all()
+    works = journal.work_types(db.session, school_id)
+    codes = journal.attendance_codes(db.session, school_id)
     for form in forms:
         if hasattr(form, "pupil"):
             form.pupil.choices = pupil_choices
@@ -208,25 +136,17 @@ def _render_lesson(lesson: Lesson, status: int = 200, **forms):
     pupils = _fill_choices(lesson, mark_form, att_form, ihw_form)
     who = viewer()
     window = current_app.config["MARK_EDIT_WINDOW_DAYS"]
-    marks = db.session.scalars(select(Mark).where(Mark.lesson_id == lesson.id).order_by(Mark.id)).all()
-    by_pupil: dict[int, list[Mark]] = {}
-    for mark in marks:
-        by_pupil.setdefault(mark.pupil_id, []).append(mark)
-    attendance = {
-        e.pupil_id: e for e in db.session.scalars(select(AttendanceEntry).where(AttendanceEntry.lesson_id == lesson.id))
-    }
+    entries = journal.lesson_entries(db.session, lesson)
     return render_template(
         "journal/lesson.html",
         **nav_context(),
         lesson=lesson,
         pupils=pupils,
-        marks=by_pupil,
-        editable={m.id: access.can_change_mark(db.session, who, m, today(), window) for m in marks},
-        attendance=attendance,
-        homework=db.session.scalars(select(Homework).where(Homework.lesson_id == lesson.id)).all(),
-        individual=db.session.scalars(
-            select(IndividualHomework).where(IndividualHomework.lesson_id == lesson.id)
-        ).all(),
+        marks=entries.marks_by_pupil,
+        editable={m.id: access.can_change_mark(db.session, who, m, today(), window) for m in entries.marks},
+        attendance=entries.attendance,
+        homework=entries.homework,
+        individual=entries.individual,
         can_edit=access.can_edit_lesson(db.session, who, lesson),
         lesson_form=lesson_form,
         mark_form=mark_form,
@@ -257,15 +177,16 @@ def lesson_info(lesson_id: int):
     form = LessonForm(prefix="lesson")
     if not form.validate_on_submit():
         return _render_lesson(lesson, 400, lesson_form=form)
-    lesson.theme = form.theme.data or None
-    lesson.status = form.status.data
-    lesson.note = form.note.data or None
-    if form.homework.data and form.homework.data.strip():
-        db.session.add(
-            Homework(
-                lesson_id=lesson.id, text=form.homework.data.strip(), created_by=viewer().person_id, created_at=now()
-            )
-        )
+    journal.update_lesson(
+        db.session,
+        lesson,
+        theme=form.theme.data,
+        status=form.status.data,
+        note=form.note.data,
+        homework=form.homework.data,
+        by=viewer().person_id,
+        at=now(),
+    )
     db.session.commit()
     flash(_("Урок сохранён."), "success")
     return redirect(url_for("journal.lesson", lesson_id=lesson.id))
@@ -280,16 +201,15 @@ def add_mark(lesson_id: int):
     _fill_choices(lesson, form)
     if not form.validate_on_submit():
         return _render_lesson(lesson, 400, mark_form=form)
-    db.session.add(
-        Mark(
-            pupil_id=form.pupil.data,
-            lesson_id=lesson.id,
-            work_type_id=form.work_type.data,
-            value=form.value.data,
-            comment=form.comment.data or None,
-            created_at=now(),
-            created_by=viewer().person_id,
-        )
+    journal.add_mark(
+        db.session,
+        lesson,
+        pupil_id=form.pupil.data,
+        work_type_id=form.work_type.data,
+        value=form.value.data,
+        comment=form.comment.data,
+        by=viewer().person_id,
+        at=now(),
     )
     db.session.commit()
     flash(_("Оценка поставлена."), "success")
@@ -305,27 +225,15 @@ def set_attendance(lesson_id: int):
     _fill_choices(lesson, form)
     if not form.validate_on_submit():
         return _render_lesson(lesson, 400, att_form=form)
-    entry = db.session.scalar(
-        select(AttendanceEntry).where(
-            AttendanceEntry.lesson_id == lesson.id, AttendanceEntry.pupil_id == form.pupil.data
-        )
+    journal.set_attendance(
+        db.session,
+        lesson,
+        pupil_id=form.pupil.data,
+        code_id=form.code.data,
+        comment=form.comment.data,
+        by=viewer().person_id,
+        at=now(),
     )
-    if form.code.data == 0:
-        if entry is not None:
-            db.session.delete(entry)
-    elif entry is None:
-        db.session.add(
-            AttendanceEntry(
-                lesson_id=lesson.id,
-                pupil_id=form.pupil.data,
-                code_id=form.code.data,
-                comment=form.comment.data or None,
-                created_by=viewer().person_id,
-                created_at=now(),
-            )
-        )
-    else:
-        entry.code_id, entry.comment = form.code.data, form.comment.data or None
     db.session.commit()
     flash(_("Посещаемость сохранена."), "success")
     return redirect(url_for("journal.lesson", lesson_id=lesson.id))
@@ -340,15 +248,14 @@ def add_individual(lesson_id: int):
     _fill_choices(lesson, form)
     if not form.validate_on_submit():
         return _render_lesson(lesson, 400, ihw_form=form)
-    db.session.add(
-        IndividualHomework(
-            lesson_id=lesson.id,
-            pupil_id=form.pupil.data,
-            text=form.text.data.strip(),
-            due_on=form.due_on.data,
-            created_by=viewer().person_id,
-            created_at=now(),
-        )
+    journal.add_individual_homework(
+        db.session,
+        lesson,
+        pupil_id=form.pupil.data,
+        text=form.text.data,
+        due_on=form.due_on.data,
+        by=viewer().person_id,
+        at=now(),
     )
     db.session.commit()
     flash(_("Индивидуальное задание выдано."), "success")
@@ -371,12 +278,17 @@ def edit_mark(mark_id: int):
         form.value.data, form.work_type.data, form.comment.data = mark.value, mark.work_type_id, mark.comment
     elif form.validate_on_submit():
         if form.delete.data:
-            db.session.delete(mark)
+            journal.delete_mark(db.session, mark)
             flash(_("Оценка удалена."), "success")
         else:
-            mark.value, mark.work_type_id = form.value.data, form.work_type.data
-            mark.comment = form.comment.data or None
-            mark.updated_at, mark.updated_by = now(), viewer().person_id
+            journal.change_mark(
+                mark,
+                value=form.value.data,
+                work_type_id=form.work_type.data,
+                comment=form.comment.data,
+                by=viewer().person_id,
+                at=now(),
+            )
             flash(_("Оценка изменена."), "success")
         db.session.commit()
         return redirect(url_for("journal.lesson", lesson_id=lesson.id))

@@ -21,9 +21,12 @@ from rp.domain import scenario as scenario_domain
 from rp.extensions import csrf
 from rp.extensions import db
 from rp.models.people import User
+from rp.seed import ProviderDefaults
+from rp.seed import ScenarioRefused
+from rp.seed import seed
+from rp.seed import wipe
 from rp.views.diarykit import today
 from shared import scenarios as library
-from shared.demo_people import DEMO_RP_PASSWORD
 from shared.scenarios import ScenarioError
 
 bp = Blueprint("lab_api", __name__)
@@ -31,23 +34,22 @@ csrf.exempt(bp)
 bp.before_request(lab_guard)  # 404 without lab mode; /api/ routes want X-Lab-Token off loopback
 
 
-def _provider() -> scenario_domain.ProviderDefaults:
+def _provider() -> ProviderDefaults:
     cfg = current_app.config
-    return scenario_domain.ProviderDefaults(
+    return ProviderDefaults(
         issuer=cfg["DEMO_IDP_ISSUER"], client_id=cfg["DEMO_CLIENT_ID"], client_secret=cfg["DEMO_CLIENT_SECRET"]
     )
 
 
 def seed_demo() -> dict:
-    """Create the diary's demo people, logins and links (the caller commits)."""
-    password_hash = password_hasher().hash(DEMO_RP_PASSWORD)
-    return scenario_domain.seed_demo(db.session, today(), _provider(), password_hash)
+    """Create the diary's demo school, people, logins and links (the caller commits)."""
+    return seed(db.session, "demo", today=today(), provider=_provider(), hasher=password_hasher())
 
 
 @bp.post("/api/lab/reset")
 def reset():
     """Wipe people, logins, links, linking records and school data; ``{"demo": true}`` re-seeds the demo."""
-    return reset_response(db.session, scenario_domain.wipe, seed_demo)
+    return reset_response(db.session, wipe, seed_demo)
 
 
 @bp.post("/api/lab/scenario")
@@ -55,9 +57,11 @@ def load_scenario():
     """Reset the diary and apply the diary part of a scenario document (JSON), all in one transaction."""
     return scenario_response(
         db.session,
-        scenario_domain.wipe,
-        lambda scenario: scenario_domain.apply(db.session, scenario, password_hasher(), _provider()),
-        scenario_domain.ScenarioRefused,
+        wipe,
+        lambda scenario: seed(
+            db.session, "scenario", today=today(), provider=_provider(), hasher=password_hasher(), scenario=scenario
+        ),
+        ScenarioRefused,
     )
 
 

@@ -16,9 +16,9 @@ from labkit.trainer import guide_context
 from labkit.trainer import trainer_page_response
 from labkit.web import lab_guard
 from rp import trainer
-from rp.domain import scenario as scenario_domain
 from rp.extensions import db
 from rp.forms.lab import DemoResetForm
+from rp.seed import wipe
 from rp.views.lab_api import seed_demo
 from shared.scenarios import ResetOptions
 
@@ -29,9 +29,11 @@ bp = Blueprint("lab_trainer", __name__)
 bp.before_request(lab_guard)
 
 
-@bp.app_context_processor
 def inject_guide() -> dict:
-    """Give each login and linking screen its step of the instructions when the guided mode is on."""
+    """Give each login and linking screen its step of the instructions when the guided mode is on.
+
+    An app-wide context processor (registered by the app factory); it reads the database only on those screens.
+    """
     step = trainer.step_for(request.endpoint) if current_app.config.get("LAB_MODE") else None
     return guide_context(step, trainer, db)
 
@@ -54,6 +56,6 @@ def demo_reset_run():
     if not DemoResetForm().validate():
         flash(_("Дневник не сброшен: форма устарела, попробуйте ещё раз."), "error")
         return redirect(url_for("lab_trainer.demo_reset_page"))
-    reset_app(db.session, scenario_domain.wipe, seed_demo, ResetOptions(demo=True))
+    reset_app(db.session, wipe, seed_demo, ResetOptions(demo=True))
     flash(_("Дневник вернулся к началу демонстрации."), "success")
     return redirect(url_for("lab_trainer.trainer_page"))

@@ -9,18 +9,17 @@ from flask import Response
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from rp.domain import access
 from rp.domain.calendar import parse_day
-from rp.domain.calendar import period_on
 from rp.domain.calendar import week_start
+from rp.domain.calendar import year_periods
 from rp.domain.reports import class_sheet
 from rp.domain.reports import sheet_csv
 from rp.domain.reports import sheet_xlsx
 from rp.extensions import db
-from rp.models.school import Period
 from rp.models.school import SchoolClass
+from rp.views.diarykit import chosen_period
 from rp.views.diarykit import diary_page
 from rp.views.diarykit import nav_context
 from rp.views.diarykit import require
@@ -49,15 +48,14 @@ def sheet(class_id: int):
     """The ведомость: ``?period=<id>`` or ``?week=<date>``; ``?format=csv|xlsx`` downloads it."""
     require(access.can_view_class(db.session, viewer(), class_id))
     cls = db.session.get(SchoolClass, class_id)
-    periods = list(db.session.scalars(select(Period).where(Period.year_id == cls.year_id).order_by(Period.starts_on)))
+    periods = year_periods(db.session, [cls.year_id])
     period = None
     if request.args.get("week"):
         start = week_start(parse_day(request.args.get("week"), today()))
         end = start + timedelta(days=6)
         title = _("неделя %(start)s–%(end)s", start=start.strftime("%d.%m"), end=end.strftime("%d.%m.%Y"))
     else:
-        period = next((p for p in periods if p.id == request.args.get("period", type=int)), None)
-        period = period or period_on(db.session, cls.year_id, min(today(), cls.year.ends_on))
+        period = chosen_period(periods, min(today(), cls.year.ends_on))
         require(period is not None)
         start, end, title = period.starts_on, period.ends_on, f"{period.title} {cls.year.title}"
     data = class_sheet(db.session, class_id, start, end, title, period)

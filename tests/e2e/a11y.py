@@ -1,5 +1,6 @@
 """Accessibility checks for the browser tests: axe-core (pinned in tests/a11y/node, installed by
-``make a11y-deps``) injected into the page by Playwright, and keyboard-only helpers."""
+``make a11y-deps``) injected into the page by Playwright, and keyboard-only helpers.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The lab as a newcomer runs it: ``fedlab setup`` then ``fedlab serve`` (gunicorn) on free loopback ports,
-and headless Chromium driven by Playwright."""
+and headless Chromium driven by Playwright.
+"""
 
 from __future__ import annotations
 
@@ -83,6 +84,7 @@ def start_lab(tmp: Path, extra_env: dict[str, str] | None = None) -> Lab:
     process = subprocess.Popen(
         [FEDLAB, "serve", "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
+    log.close()  # the server writes through its own copy of the descriptor
     lab = Lab(f"http://127.0.0.1:{idp_port}", f"http://127.0.0.1:{rp_port}", env, process, log_path)
     try:
         wait_healthy(lab.idp_url, process, log_path)

@@ -1,6 +1,7 @@
 """Keyboard only (Tab, Enter, Space): registration, log-in, consent, the diary's first-login sequence and
 linking by the diary login all complete, and after a refused submit the focus is on the error summary,
-whose links lead to the refused fields."""
+whose links lead to the refused fields.
+"""
 
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ import requests
 from tests.e2e.conftest import FEDLAB
 from tests.e2e.conftest import free_port
 from tests.e2e.conftest import wait_healthy
+from tests.helpers.forms import csrf_token
 from tests.idp.profile_helpers import PROFILE
 
 pytestmark = pytest.mark.e2e
@@ -57,9 +58,10 @@ class Server:
         log_path = self.tmp / "idp.log"
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "1"]
         command += ["--timeout", "60", "--no-control-socket", "idp:create_app()"]
-        self.process = subprocess.Popen(
-            command, env=self.env, stdout=log_path.open("a"), stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with log_path.open("a") as log:  # the server writes through its own copy of the descriptor
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         wait_healthy(self.url, self.process, log_path)
 
     def kill(self) -> None:
@@ -102,17 +104,11 @@ def server(tmp_path) -> Iterator[Server]:
         srv.kill()
 
 
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert match, html[:2000]
-    return match.group(1)
-
-
 def post_form(browser: requests.Session, base: str, path: str, **data) -> requests.Response:
     """GET the page, then POST its form with the CSRF token (redirects not followed)."""
     page = browser.get(base + path)
     assert page.status_code == 200, (path, page.status_code)
-    return browser.post(base + path, data={"csrf_token": csrf(page.text), **data}, allow_redirects=False)
+    return browser.post(base + path, data={"csrf_token": csrf_token(page.text), **data}, allow_redirects=False)
 
 
 class WriteLock:
@@ -181,7 +177,7 @@ def test_registration_killed_between_steps_and_mid_request(server):
     # Killed while the last step (which creates the account) is in flight.
     page = browser.get(server.url + "/registration/password")
     assert page.status_code == 200
-    token = csrf(page.text)
+    token = csrf_token(page.text)
     kill_in_flight(
         server,
         lambda: browser.post(
@@ -211,7 +207,7 @@ def test_verification_killed_mid_submission_then_pending_check_completes_after_r
 
     # Killed while the profile submission (profile data + a registry check) is in flight: nothing of it stays.
     page = browser.get(server.url + "/profile/edit")
-    token = csrf(page.text)
+    token = csrf_token(page.text)
     kill_in_flight(
         server,
         lambda: browser.post(

@@ -1,5 +1,6 @@
 """The diary's "Войти через ГосУслуги" against the real IdP, in a real browser, for the demo people:
-the first-login sequence, "profile not found" with linking by the diary login, and an existing link."""
+the first-login sequence, "profile not found" with linking by the diary login, and an existing link.
+"""
 
 from __future__ import annotations
 

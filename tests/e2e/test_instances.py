@@ -23,12 +23,12 @@ import pytest
 import requests
 
 from fedlab.serve import gunicorn_command
-from tests.conftest import PG_ADMIN_DSN
-from tests.conftest import pg_create_database
-from tests.conftest import pg_drop_database
 from tests.e2e.conftest import FEDLAB
 from tests.e2e.conftest import free_port
 from tests.e2e.conftest import wait_healthy
+from tests.helpers.databases import PG_ADMIN_DSN
+from tests.helpers.databases import pg_create_database
+from tests.helpers.databases import pg_drop_database
 from tests.test_postgres_migrations import postgres_reachable
 
 pytestmark = pytest.mark.e2e
@@ -171,14 +171,15 @@ def cluster(tmp_path_factory):
         for factory, ports in (("idp:create_app()", idp_ports), ("rp:create_app()", rp_ports)):
             for port in ports:
                 log_path = tmp_path / f"{factory[:3].strip(':')}-{port}.log"
-                process = subprocess.Popen(
-                    gunicorn_command(factory, port, 1),
-                    env=env,
-                    stdout=log_path.open("w"),
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                    cwd=Path(__file__).resolve().parents[2],
-                )
+                with log_path.open("w") as log:  # the server writes through its own copy of the descriptor
+                    process = subprocess.Popen(
+                        gunicorn_command(factory, port, 1),
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                        cwd=Path(__file__).resolve().parents[2],
+                    )
                 processes.append(process)
                 wait_healthy(f"http://127.0.0.1:{port}", process, log_path)
         yield Cluster(App("idp", idp_ports), App("rp", rp_ports), env, processes)

@@ -1,7 +1,7 @@
 """The diary's linking, end to end: both apps served on loopback, Gosuslugi logins driven over HTTP the way a
 browser does (``fedlab.scenarios.Browser``: one cookie jar per app), state set by ``fedlab scenario load``.
 
-Covers issue 4's list except the full first-login sequence in a browser (tests/e2e/test_gosuslugi_login.py):
+Covers the linking rules except the full first-login sequence in a browser (tests/e2e/test_gosuslugi_login.py):
 normalisation rules, single-field mismatches with the legacy link, wrong passwords, both conflicts, unlink and
 relink, a provider error, and ID tokens the diary must refuse (the IdP's fault injection).
 """

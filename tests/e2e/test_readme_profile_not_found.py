@@ -94,7 +94,7 @@ def test_readme_steps_reproduce_and_fix_profile_not_found(lab, page):
     # 2-3. /login, "Войти через ГосУслуги", the IdP login with the README's credentials, "Предоставить".
     gosuslugi(page, lab, steps)
 
-    # 4. The seed's text, word for word, and the "why?" panel shows the patronymic differing.
+    # 4. Dnevnik.ru's text, word for word, and the "why?" panel shows the patronymic differing.
     shown = main_text(page)
     assert SEED_TEXT in shown
     assert steps.quoted_text in shown

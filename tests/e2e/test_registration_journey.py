@@ -1,5 +1,6 @@
 """A new person in a real browser: registration, code, password, profile, registry check (fast-forwarded),
-standard, then verified by the postal code, and logging in with phone, e-mail and SNILS."""
+standard, then verified by the postal code, and logging in with phone, e-mail and SNILS.
+"""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def test_registration_to_verified_account_then_login_three_ways(lab, page):
     page.get_by_role("button", name="Сохранить пароль").click()
     assert "Упрощённая учётная запись создана" in page.locator("main").inner_text()
 
-    # The profile, as the seed asks from 14 years of age.
+    # The profile, asked from 14 years of age.
     page.get_by_role("link", name="Личный кабинет").first.click()
     assert "Упрощённая (1)" in page.locator("main").inner_text()
     page.get_by_role("link", name="Заполнить профиль").click()

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
+from idp.db import db
 from idp.domain import labstate
-from idp.extensions import db
-
-
-def csrf(html: str) -> str:
-    """Read the CSRF token out of a rendered form, as a browser would submit it."""
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
+from tests.helpers.forms import csrf_token
 
 
 def post_form(client, path: str, data: dict, form_page: str | None = None):
     """GET the form page for its CSRF token, then POST ``data`` to ``path``."""
     page = client.get(form_page or path)
-    return client.post(path, data={"csrf_token": csrf(page.get_data(as_text=True)), **data})
+    return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data})
 
 
 def advance(app, seconds: int) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import date
 from datetime import timedelta
 
 from shared.validators import format_snils
 from shared.validators import make_snils
+from tests.helpers.forms import csrf_token
 
 #: A person whose data is well formed; :func:`add_registry_person` puts them in the registry.
 SNILS = make_snils("112233445")
@@ -32,8 +32,8 @@ PROFILE = {
 
 def make_account(app, **fields) -> int:
     """Create an account (a simplified one unless fields say otherwise) and return its id."""
+    from idp.db import db
     from idp.domain.accounts import create_account
-    from idp.extensions import db
     from labkit.web import password_hasher
 
     values = {"last_name": "Иванова", "first_name": "Мария", "phone": "+79110000001", "password": "Secret+123"}
@@ -51,18 +51,10 @@ def log_in(client, account_id: int) -> None:
         s["auth_time"] = int(time.time())
 
 
-def csrf(html: str) -> str:
-    """Return the CSRF token of the first form in the page."""
-    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
-    match = tag and re.search(r'value="([^"]+)"', tag.group(0))
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
 def post_form(client, get_url: str, post_url: str | None = None, **data):
     """GET a page, then POST ``data`` with its CSRF token (to ``post_url`` or the same URL)."""
     page = client.get(get_url)
-    return client.post(post_url or get_url, data={"csrf_token": csrf(page.get_data(as_text=True)), **data})
+    return client.post(post_url or get_url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data})
 
 
 def submit_profile(client, token_page: str = "/profile/edit", **overrides):
@@ -73,8 +65,8 @@ def submit_profile(client, token_page: str = "/profile/edit", **overrides):
 
 def advance(app, duration: str):
     """Move the lab clock forward and run due checks, as ``fedlab clock advance`` does."""
+    from idp.db import db
     from idp.domain import verification as ver
-    from idp.extensions import db
     from shared.clock import parse_duration
 
     with app.app_context():
@@ -84,7 +76,7 @@ def advance(app, duration: str):
 
 def account_state(app, account_id: int) -> tuple[str, str, str | None]:
     """Return (level, profile_status, rejection reason) of an account."""
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.accounts import Account
 
     with app.app_context():
@@ -94,8 +86,8 @@ def account_state(app, account_id: int) -> tuple[str, str, str | None]:
 
 def add_registry_person(app, **overrides) -> None:
     """Put the :data:`PROFILE` person (changed by ``overrides``) in the lab registry."""
+    from idp.db import db
     from idp.domain import registry
-    from idp.extensions import db
 
     values = {
         "last_name": "Иванова",
@@ -115,8 +107,8 @@ def add_registry_person(app, **overrides) -> None:
 
 def set_policy(app, policy: str) -> None:
     """Store the registry policy."""
+    from idp.db import db
     from idp.domain import registry
-    from idp.extensions import db
 
     with app.app_context():
         registry.set_policy(db.session, policy)

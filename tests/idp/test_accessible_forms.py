@@ -1,11 +1,12 @@
 """The portal's forms as a screen reader meets them: hints and errors tied to their fields, required fields
-marked, and a refused form opening with a focused error summary that links to each refused field."""
+marked, and a refused form opening with a focused error summary that links to each refused field.
+"""
 
 from __future__ import annotations
 
 import re
 
-from tests.a11y_html import Page
+from tests.helpers.a11y_html import Page
 from tests.idp.code_flow_helpers import post_form
 from tests.idp.profile_helpers import log_in
 from tests.idp.profile_helpers import make_account

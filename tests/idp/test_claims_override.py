@@ -10,25 +10,13 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from fedlab.cli import main
-from tests.idp.oidc.conftest import SECRET
-from tests.idp.oidc.conftest import Flow
-from tests.idp.oidc.conftest import make_account
+from tests.idp.oidc.helpers import Flow
 
 
 @pytest.fixture
-def app(idp_app):
-    from idp.domain.clients import create_client
-    from idp.extensions import db
-
-    with idp_app.app_context():
-        create_client(db.session, "app", SECRET, ["https://app.example/cb"], name="Тестовое приложение")
-        db.session.commit()
-    return idp_app
-
-
-@pytest.fixture
-def account(app):
-    return make_account(app)
+def app(oidc_app):
+    """The IdP with the confidential client ``app``."""
+    return oidc_app
 
 
 @pytest.fixture

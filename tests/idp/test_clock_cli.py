@@ -68,8 +68,8 @@ def test_checks_run_due_uses_the_policy(idp_app, idp_client, run):
     assert "no checks were due" in run("idp", "checks", "run-due").output
     from datetime import timedelta
 
+    from idp.db import db
     from idp.domain import labstate
-    from idp.extensions import db
 
     with idp_app.app_context():
         labstate.advance_clock(db.session, timedelta(minutes=5))
@@ -108,8 +108,8 @@ def test_registry_add_and_list(run):
 
 
 def test_inbox_command(idp_app, run):
+    from idp.db import db
     from idp.domain import inbox
-    from idp.extensions import db
 
     with idp_app.app_context():
         inbox.send(db.session, "sms", "+79110000001", "Код: 111111")

@@ -17,11 +17,11 @@ from shared.validators import make_snils
 from tests.concurrency import requires_postgresql
 from tests.concurrency import run_together
 from tests.concurrency import session_factory
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import SECRET
-from tests.idp.oidc.conftest import Flow
-from tests.idp.oidc.conftest import basic
-from tests.idp.oidc.conftest import make_account
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import SECRET
+from tests.idp.oidc.helpers import Flow
+from tests.idp.oidc.helpers import basic
+from tests.idp.oidc.helpers import make_account
 
 pytestmark = requires_postgresql
 
@@ -52,6 +52,7 @@ def test_fifty_simultaneous_registrations_with_one_snils_make_one_account(idp_ap
                 doc_number=f"{i:06d}",
                 doc_issue_date=date(2005, 1, 1),
                 level="standard",
+                birth_place="г. Москва",
             )
             session.commit()
             return account.id
@@ -112,8 +113,8 @@ def test_fifty_simultaneous_profile_saves_with_one_snils_keep_it_on_one_account(
 @pytest.fixture
 def code_flow(idp_app):
     """The IdP with the client ``app`` (allowed to refresh) and a logged-in standard account."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with idp_app.app_context():
         create_client(db.session, "app", SECRET, [REDIRECT], name="Тестовое приложение")

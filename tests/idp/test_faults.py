@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 
 import pytest
 from click.testing import CliRunner
@@ -15,19 +14,20 @@ from joserfc.errors import InvalidKeyIdError
 from joserfc.jwk import KeySet
 
 from fedlab.cli import main
-from tests.idp.oidc.conftest import ISSUER
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import SECRET
-from tests.idp.oidc.conftest import Flow
-from tests.idp.oidc.conftest import make_account
-from tests.idp.oidc.conftest import query_of
+from tests.helpers.forms import csrf_token
+from tests.idp.oidc.helpers import ISSUER
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import SECRET
+from tests.idp.oidc.helpers import Flow
+from tests.idp.oidc.helpers import make_account
+from tests.idp.oidc.helpers import query_of
 
 
 @pytest.fixture
 def app(idp_app):
     """The IdP with clients ``app`` and ``other`` registered."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with idp_app.app_context():
         create_client(db.session, "app", SECRET, [REDIRECT], name="Тестовое приложение")
@@ -46,8 +46,8 @@ def flow(app):
 
 def add(app, kind: str, **kwargs) -> int:
     """Add a fault directly through the domain module and return its id."""
+    from idp.db import db
     from idp.domain import faults
-    from idp.extensions import db
 
     with app.app_context():
         row = faults.add_fault(db.session, kind, **kwargs)
@@ -56,8 +56,8 @@ def add(app, kind: str, **kwargs) -> int:
 
 
 def active(app) -> list[dict]:
+    from idp.db import db
     from idp.domain import faults
-    from idp.extensions import db
 
     with app.app_context():
         return [faults.fault_json(f) for f in faults.active_faults(db.session)]
@@ -260,8 +260,8 @@ def test_userinfo_returns_another_sub(app, flow):
     ],
 )
 def test_bad_faults_are_refused(app, kind, kwargs, field):
+    from idp.db import db
     from idp.domain import faults
-    from idp.extensions import db
 
     with app.app_context(), pytest.raises(faults.FaultInvalid) as err:
         faults.add_fault(db.session, kind, **kwargs)
@@ -343,10 +343,6 @@ def test_cli_add_list_clear(app):
     assert run("clear", "999").exit_code == 1
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
-
 def test_page_add_shows_banner_and_clear(app):
     client = app.test_client()
     page = client.get("/lab/faults")
@@ -355,7 +351,7 @@ def test_page_add_shows_banner_and_clear(app):
     resp = client.post(
         "/lab/faults",
         data={
-            "csrf_token": _csrf(page.get_data(as_text=True)),
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
             "kind": "token_error",
             "client_id": "app",
             "count": "1",
@@ -369,7 +365,7 @@ def test_page_add_shows_banner_and_clear(app):
     assert "Активны сбои" in home and 'href="/lab/faults"' in home
     [fault] = active(app)
     html = client.get("/lab/faults").get_data(as_text=True)
-    resp = client.post(f"/lab/faults/{fault['id']}/clear", data={"csrf_token": _csrf(html)}, follow_redirects=True)
+    resp = client.post(f"/lab/faults/{fault['id']}/clear", data={"csrf_token": csrf_token(html)}, follow_redirects=True)
     assert resp.status_code == 200
     assert active(app) == []
     assert "Активны сбои" not in client.get("/").get_data(as_text=True)
@@ -379,7 +375,7 @@ def test_page_form_errors_are_shown(app):
     client = app.test_client()
     html = client.get("/lab/faults").get_data(as_text=True)
     resp = client.post(
-        "/lab/faults", data={"csrf_token": _csrf(html), "kind": "token_slow", "delay": "скоро", "count": ""}
+        "/lab/faults", data={"csrf_token": csrf_token(html), "kind": "token_slow", "delay": "скоро", "count": ""}
     )
     assert resp.status_code == 422
     assert "скоро" in resp.get_data(as_text=True)

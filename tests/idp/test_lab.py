@@ -13,7 +13,7 @@ from tests.idp.profile_helpers import submit_profile
 
 
 def _send(app, channel: str, recipient: str, body: str) -> None:
-    from idp.extensions import db
+    from idp.db import db
 
     with app.app_context():
         inbox.send(db.session, channel, recipient, body)
@@ -55,8 +55,8 @@ def test_reset_puts_the_clock_back(idp_client):
 
 
 def test_policy_switch(idp_app, idp_client):
+    from idp.db import db
     from idp.domain import registry
-    from idp.extensions import db
 
     post_form(idp_client, "/lab", "/lab/policy", policy="strict")
     with idp_app.app_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlalchemy import select
 
-from idp.extensions import db
+from idp.db import db
 from idp.models import Account
 from idp.models import LabSetting
 from idp.models import Message
@@ -13,6 +13,7 @@ from idp.models import OAuth2Client
 from idp.models import RegistryCitizen
 from idp.models import VerificationCheck
 from shared import scenarios
+from tests.helpers.forms import csrf_token
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
 
@@ -70,7 +71,7 @@ def test_the_scenario_account_can_log_in_with_its_password(idp_app, idp_client):
     document = scenarios.load("exact-match-first-login").to_document()
     assert idp_client.post("/api/lab/scenario", json=document).status_code == 200
     page = idp_client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = csrf_token(page)
     response = idp_client.post(
         "/login", data={"csrf_token": token, "login": "+79112000001", "password": "Gosuslugi+2024", "next": ""}
     )
@@ -101,8 +102,8 @@ def test_an_account_the_idp_refuses_rolls_everything_back(idp_app, idp_client):
 def test_not_json_and_not_an_object_are_400(idp_client):
     response = idp_client.post("/api/lab/scenario", data="title: x", content_type="text/yaml")
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_request"
-    assert idp_client.post("/api/lab/scenario", json=[1, 2]).status_code == 400
-    assert idp_client.post("/api/lab/reset", json={"demo": "yes"}).status_code == 400
+    assert idp_client.post("/api/lab/scenario", json=[1, 2]).get_json()["error"] == "invalid_scenario"
+    assert idp_client.post("/api/lab/reset", json={"demo": "yes"}).get_json()["error"] == "invalid_request"
 
 
 def test_off_loopback_the_lab_token_is_required(idp_app, idp_client):

@@ -7,44 +7,18 @@ from datetime import timedelta
 
 import pytest
 
+from idp.db import db
 from idp.domain import labstate
 from idp.domain.accounts import create_account
-from idp.extensions import db
 from shared.passwords import make_hasher
-from shared.validators import make_snils
-
-PASSWORD = "Qwerty+123"
-SNILS = make_snils("112233445")  # 112-233-445 95
-
-
-def csrf(html: str) -> str:
-    """Read the CSRF token out of a rendered form, as a browser would submit it."""
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
-
-
-@pytest.fixture
-def account(idp_app):
-    """A simplified account with phone, e-mail and SNILS."""
-    with idp_app.app_context():
-        create_account(
-            db.session,
-            make_hasher(),
-            last_name="Иванов",
-            first_name="Иван",
-            phone="+79123456789",
-            email="ivan@example.ru",
-            snils=SNILS,
-            password=PASSWORD,
-        )
-        db.session.commit()
+from tests.helpers.forms import csrf_token
+from tests.idp.helpers import PASSWORD
 
 
 def log_in(client, login: str, password: str = PASSWORD, next_: str | None = None):
     """Open the log-in page (with ``next`` if given) and submit the form."""
     page = client.get("/login", query_string={"next": next_} if next_ else None).get_data(as_text=True)
-    data = {"csrf_token": csrf(page), "login": login, "password": password}
+    data = {"csrf_token": csrf_token(page), "login": login, "password": password}
     hidden = re.search(r'id="next" name="next" type="hidden" value="([^"]*)"', page)
     if hidden:
         data["next"] = hidden.group(1).replace("&amp;", "&")
@@ -77,14 +51,14 @@ def test_login_page_has_one_login_field_and_password(idp_client):
         "11223344595",
     ],
 )
-def test_login_by_phone_email_or_snils_in_any_typing(idp_client, account, login):
+def test_login_by_phone_email_or_snils_in_any_typing(idp_client, simplified_account, login):
     res = log_in(idp_client, login)
     assert res.status_code == 302 and res.headers["Location"] == "/"
     page = idp_client.get("/login").get_data(as_text=True)
     assert "Иванов Иван" in page and "Выйти" in page
 
 
-def test_wrong_password_and_unknown_login_get_the_same_generic_error(idp_client, account):
+def test_wrong_password_and_unknown_login_get_the_same_generic_error(idp_client, simplified_account):
     wrong = log_in(idp_client, "+79123456789", "Qwerty+124")
     unknown = log_in(idp_client, "+79990000000", PASSWORD)
     garbage = log_in(idp_client, "not a login", PASSWORD)
@@ -96,18 +70,29 @@ def test_wrong_password_and_unknown_login_get_the_same_generic_error(idp_client,
     assert "Выйти" not in wrong.get_data(as_text=True)
 
 
-def test_login_form_keeps_the_login_and_clears_the_password(idp_client, account):
+def test_login_form_keeps_the_login_and_clears_the_password(idp_client, simplified_account):
     page = log_in(idp_client, "ivan@example.ru", "Wrong+pass1").get_data(as_text=True)
     assert 'value="ivan@example.ru"' in page and "Wrong+pass1" not in page
 
 
 def test_empty_fields_are_refused_without_error(idp_client):
     page = idp_client.get("/login").get_data(as_text=True)
-    res = idp_client.post("/login", data={"csrf_token": csrf(page), "login": "", "password": ""})
+    res = idp_client.post("/login", data={"csrf_token": csrf_token(page), "login": "", "password": ""})
     assert res.status_code == 200 and "Заполните это поле" in res.get_data(as_text=True)
 
 
-def test_lockout_after_repeated_failures_then_unlocks_on_the_lab_clock(idp_app, idp_client, account):
+@pytest.fixture
+def frozen_clock(idp_app):
+    """The IdP's clock stopped, so slow password hashing cannot eat into a lockout the test counts down."""
+    clock = idp_app.extensions["clock"]
+    clock.freeze()
+    yield clock
+    clock.unfreeze()
+
+
+def test_lockout_after_repeated_failures_then_unlocks_on_the_lab_clock(
+    idp_app, idp_client, simplified_account, frozen_clock
+):
     for _ in range(4):  # LOGIN_MAX_FAILURES = 5
         assert log_in(idp_client, "+79123456789", "Wrong+pass1").status_code == 401
     res = log_in(idp_client, "+79123456789", "Wrong+pass1")
@@ -120,7 +105,7 @@ def test_lockout_after_repeated_failures_then_unlocks_on_the_lab_clock(idp_app, 
     assert log_in(idp_client, "+79123456789", PASSWORD).status_code == 302
 
 
-def test_success_resets_the_failure_count(idp_client, account):
+def test_success_resets_the_failure_count(idp_client, simplified_account):
     for _ in range(4):
         log_in(idp_client, "+79123456789", "Wrong+pass1")
     assert log_in(idp_client, "+79123456789", PASSWORD).status_code == 302
@@ -128,7 +113,7 @@ def test_success_resets_the_failure_count(idp_client, account):
         assert log_in(idp_client, "+79123456789", "Wrong+pass1").status_code == 401
 
 
-def test_lockout_is_shared_by_every_instance_on_the_same_database(idp_app, idp_client, account):
+def test_lockout_is_shared_by_every_instance_on_the_same_database(idp_app, idp_client, simplified_account):
     from idp import create_app
 
     other = create_app({key: idp_app.config[key] for key in ("TESTING", "SECRET_KEY", "DATABASE_URL")})
@@ -139,7 +124,7 @@ def test_lockout_is_shared_by_every_instance_on_the_same_database(idp_app, idp_c
     assert log_in(idp_client, "+79123456789", PASSWORD).status_code == 429
 
 
-def test_safe_next_is_followed(idp_client, account):
+def test_safe_next_is_followed(idp_client, simplified_account):
     target = "/authorize?client_id=diary&response_type=code&state=abc"
     page = idp_client.get("/login", query_string={"next": target}).get_data(as_text=True)
     assert 'name="next" type="hidden" value="/authorize?client_id=diary&amp;response_type=code&amp;state=abc"' in page
@@ -160,12 +145,12 @@ def test_safe_next_is_followed(idp_client, account):
         "/\r\n/evil.example",
     ],
 )
-def test_unsafe_next_is_ignored(idp_client, account, target):
+def test_unsafe_next_is_ignored(idp_client, simplified_account, target):
     res = log_in(idp_client, "+79123456789", next_=target)
     assert res.status_code == 302 and res.headers["Location"] == "/"
 
 
-def test_next_survives_a_failed_attempt(idp_client, account):
+def test_next_survives_a_failed_attempt(idp_client, simplified_account):
     target = "/authorize?client_id=diary"
     page = log_in(idp_client, "+79123456789", "Wrong+pass1", next_=target).get_data(as_text=True)
     assert 'value="/authorize?client_id=diary"' in page
@@ -181,13 +166,13 @@ def test_login_required_pages_send_people_to_login_with_next(idp_app):
         assert safe_next("/authorize?x=1", "/") == "/authorize?x=1"
 
 
-def test_logout_needs_the_csrf_token_and_ends_the_session(idp_client, account):
+def test_logout_needs_the_csrf_token_and_ends_the_session(idp_client, simplified_account):
     log_in(idp_client, "+79123456789")
     assert idp_client.post("/logout").status_code == 400
     page = idp_client.get("/login").get_data(as_text=True)
     assert "Выйти" in page
     header = page[page.index('<form class="nav-logout"') :]
-    res = idp_client.post("/logout", data={"csrf_token": csrf(header)})
+    res = idp_client.post("/logout", data={"csrf_token": csrf_token(header)})
     assert res.status_code == 302 and res.headers["Location"] == "/"
     page = idp_client.get("/").get_data(as_text=True)
     assert "Выйти" not in page and "Иванов Иван" not in page
@@ -209,16 +194,16 @@ def test_login_hint_prefills_the_login_field_escaped(idp_client):
     assert "<script>x</script>" not in html
 
 
-def test_login_hint_from_the_authorization_endpoint_reaches_the_form(idp_client, account):
+def test_login_hint_from_the_authorization_endpoint_reaches_the_form(idp_client, simplified_account):
     page = idp_client.get("/login", query_string={"login_hint": "ivan@example.ru", "next": "/authorize?x=1"})
     assert re.search(r'<input[^>]*name="login"[^>]*value="ivan@example.ru"', page.get_data(as_text=True))
     assert log_in(idp_client, "ivan@example.ru").status_code == 302
 
 
-def test_login_hint_is_not_used_on_post(idp_client, account):
+def test_login_hint_is_not_used_on_post(idp_client, simplified_account):
     page = idp_client.get("/login").get_data(as_text=True)
     resp = idp_client.post(
-        "/login?login_hint=hinted@example.ru", data={"csrf_token": csrf(page), "login": "", "password": "x"}
+        "/login?login_hint=hinted@example.ru", data={"csrf_token": csrf_token(page), "login": "", "password": "x"}
     )
     assert resp.status_code == 200
     assert "hinted@example.ru" not in resp.get_data(as_text=True)

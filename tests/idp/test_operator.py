@@ -64,7 +64,7 @@ def test_operator_lists_accounts_and_pending_checks(operator, pending_id):
 
 
 def test_operator_approves_a_check(idp_app, operator, pending_id):
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.verification import VerificationCheck
 
     with idp_app.app_context():
@@ -75,7 +75,7 @@ def test_operator_approves_a_check(idp_app, operator, pending_id):
 
 
 def test_operator_rejects_a_check_with_a_reason(idp_app, idp_client, operator, pending_id):
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.verification import VerificationCheck
 
     with idp_app.app_context():
@@ -92,6 +92,7 @@ def test_operator_confirms_identity_of_a_standard_account(idp_app, operator):
     account_id = make_account(
         idp_app,
         level="standard",
+        birth_place="г. Москва",
         gender="F",
         birth_date=date(1984, 3, 14),
         snils=SNILS,
@@ -107,7 +108,7 @@ def test_operator_confirms_identity_of_a_standard_account(idp_app, operator):
 
 
 def test_operator_actions_need_the_operator_session(idp_app, idp_client, pending_id):
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.verification import VerificationCheck
 
     with idp_app.app_context():

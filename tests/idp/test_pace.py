@@ -39,7 +39,7 @@ def account_id(idp_app, idp_client):
 
 
 def _pending_delay(idp_app) -> timedelta:
-    from idp.extensions import db
+    from idp.db import db
 
     with idp_app.app_context():
         (check,) = ver.pending_checks(db.session)
@@ -64,7 +64,7 @@ def test_pace_scales_the_drawn_delay(pace, expected):
 
 
 def test_unknown_pace_or_bad_factor_is_refused(idp_app):
-    from idp.extensions import db
+    from idp.db import db
 
     with idp_app.app_context():
         with pytest.raises(ValueError):
@@ -124,7 +124,7 @@ def test_bad_pace_form_is_shown_again_with_the_reason(idp_app, idp_client, data,
     res = post_form(idp_client, "/lab", "/lab/pace", **data)
     assert res.status_code == 422
     assert reason in res.get_data(as_text=True)
-    from idp.extensions import db
+    from idp.db import db
 
     with idp_app.app_context():
         assert ver.get_pace(db.session) == ver.Pace("real")

@@ -27,14 +27,15 @@ def test_script_is_served_and_polls_the_inbox(idp_client):
     resp = idp_client.get("/static/presenter.js")
     assert resp.status_code == 200
     body = resp.get_data(as_text=True)
+    resp.close()  # a static file is streamed from an open file
     assert "data-inbox-url" in body and "2000" in body
 
 
 def test_inbox_json_shows_a_code_as_it_arrives(idp_app, idp_client):
     assert idp_client.get("/lab/inbox.json").get_json()["messages"] == []
     with idp_app.app_context():
+        from idp.db import db
         from idp.domain import inbox
-        from idp.extensions import db
 
         inbox.send(db.session, "sms", "+79161234567", "Код подтверждения: 123456")
         db.session.commit()

@@ -1,4 +1,4 @@
-"""The personal account and the profile form: the seed's 14-year rule, every field's refusal, the lock."""
+"""The personal account and the profile form: the 14-year rule, every field's refusal, the lock."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def test_saving_sends_for_checking_and_locks_the_data(idp_app, idp_client, accou
     assert idp_client.get("/profile/edit").status_code == 302
     res = submit_profile(idp_client, token_page="/profile", birth_place="г. Москва")
     assert res.status_code == 302
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.accounts import Account
     from idp.models.verification import VerificationCheck
 
@@ -103,7 +103,7 @@ def test_saving_sends_for_checking_and_locks_the_data(idp_app, idp_client, accou
 def test_configured_delay_range_is_used(idp_app, idp_client, account_id):
     idp_app.config["VERIFICATION_DELAY"] = "1h-1h"
     submit_profile(idp_client)
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.verification import VerificationCheck
 
     with idp_app.app_context():
@@ -158,7 +158,7 @@ def test_under_14_birth_date_is_refused_by_the_form(idp_client, account_id):
 def test_no_patronymic_checkbox(idp_app, idp_client, account_id):
     res = submit_profile(idp_client, middle_name="", no_middle_name="y")
     assert res.status_code == 302
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.accounts import Account
 
     with idp_app.app_context():

@@ -7,34 +7,21 @@ import re
 import pytest
 from sqlalchemy import select
 
-from idp.domain.accounts import create_account
-from idp.extensions import db
+from idp.db import db
 from idp.models.lab import Message
 from idp.models.recovery import PendingRecovery
-from shared.passwords import make_hasher
 from shared.validators import make_snils
+from tests.helpers.forms import csrf_token
 from tests.idp.code_flow_helpers import CodeSteps
 from tests.idp.code_flow_helpers import advance
-from tests.idp.code_flow_helpers import csrf
 from tests.idp.code_flow_helpers import post_form
+from tests.idp.helpers import EMAIL
+from tests.idp.helpers import PASSWORD as OLD_PASSWORD
+from tests.idp.helpers import PHONE
+from tests.idp.helpers import SNILS
+from tests.idp.helpers import make_simplified_account
 
-PHONE = "+79123456789"
-EMAIL = "ivan@example.ru"
-SNILS = make_snils("112233445")
-OLD_PASSWORD = "Qwerty+123"
 NEW_PASSWORD = "Nov0e-Parol!"
-
-
-def make_account(app, **fields) -> None:
-    values = {"last_name": "Иванов", "first_name": "Иван", "phone": PHONE, "email": EMAIL, "snils": SNILS, **fields}
-    with app.app_context():
-        create_account(db.session, make_hasher(), password=OLD_PASSWORD, **values)
-        db.session.commit()
-
-
-@pytest.fixture
-def account(idp_app):
-    make_account(idp_app)
 
 
 def messages(app) -> list[tuple[str, str, str]]:
@@ -73,7 +60,7 @@ def test_login_and_registration_pages_link_to_recovery(idp_client):
     assert "Восстановление доступа" in page and "Телефон / Email / СНИЛС" in page
 
 
-def test_registration_taken_page_offers_recovery_and_login(idp_app, idp_client, account):
+def test_registration_taken_page_offers_recovery_and_login(idp_app, idp_client, simplified_account):
     from tests.idp.test_registration import enter_code as reg_enter_code
     from tests.idp.test_registration import last_code as reg_last_code
     from tests.idp.test_registration import set_password as reg_set_password
@@ -83,7 +70,7 @@ def test_registration_taken_page_offers_recovery_and_login(idp_app, idp_client, 
         other = make_snils("998877665")
     reg_start(idp_client, phone="+7 999 1112233", email="other@example.ru")
     reg_enter_code(idp_client, reg_last_code(idp_app, "+79991112233"))
-    make_account(idp_app, phone="+79991112233", email="third@example.ru", snils=other)
+    make_simplified_account(idp_app, phone="+79991112233", email="third@example.ru", snils=other)
     res = reg_set_password(idp_client, OLD_PASSWORD)
     page = res.get_data(as_text=True)
     assert res.status_code == 409
@@ -91,7 +78,7 @@ def test_registration_taken_page_offers_recovery_and_login(idp_app, idp_client, 
 
 
 @pytest.mark.parametrize("login, channel", [("8 (912) 345-67-89", "sms"), ("IVAN@example.ru", "sms"), (SNILS, "sms")])
-def test_full_recovery_by_any_login(idp_app, idp_client, account, login, channel):
+def test_full_recovery_by_any_login(idp_app, idp_client, simplified_account, login, channel):
     res = start(idp_client, login)
     assert res.status_code == 302 and res.headers["Location"].endswith("/recovery/confirm")
     sent = messages(idp_app)
@@ -109,7 +96,7 @@ def test_full_recovery_by_any_login(idp_app, idp_client, account, login, channel
 
 
 def test_account_without_phone_gets_the_code_by_email(idp_app, idp_client):
-    make_account(idp_app, phone=None, snils=None)
+    make_simplified_account(idp_app, phone=None, snils=None)
     start(idp_client, EMAIL)
     sent = messages(idp_app)
     assert [(c, r) for c, r, _ in sent] == [("email", EMAIL)]
@@ -118,7 +105,7 @@ def test_account_without_phone_gets_the_code_by_email(idp_app, idp_client):
     assert log_in(idp_client, EMAIL, NEW_PASSWORD).status_code == 302
 
 
-def test_found_and_not_found_look_the_same(idp_app, account):
+def test_found_and_not_found_look_the_same(idp_app, simplified_account):
     pages = []
     for login in (PHONE, "+7 999 0000000"):
         client = idp_app.test_client()
@@ -133,7 +120,7 @@ def test_found_and_not_found_look_the_same(idp_app, account):
     assert len(messages(idp_app)) == 1  # nothing was sent for the unknown login
 
 
-def test_unknown_login_never_reaches_the_password_step(idp_app, idp_client, account):
+def test_unknown_login_never_reaches_the_password_step(idp_app, idp_client, simplified_account):
     start(idp_client, "nobody@example.ru")
     assert messages(idp_app) == []
     for _ in range(3):
@@ -144,7 +131,7 @@ def test_unknown_login_never_reaches_the_password_step(idp_app, idp_client, acco
     assert res.status_code == 302 and res.headers["Location"].endswith("/recovery/confirm")
 
 
-def test_three_wrong_codes_kill_the_code_and_a_new_one_works(idp_app, idp_client, account):
+def test_three_wrong_codes_kill_the_code_and_a_new_one_works(idp_app, idp_client, simplified_account):
     start(idp_client, PHONE)
     code = last_code(idp_app)
     wrong = "000000" if code != "000000" else "111111"
@@ -159,7 +146,7 @@ def test_three_wrong_codes_kill_the_code_and_a_new_one_works(idp_app, idp_client
     assert enter_code(idp_client, last_code(idp_app)).status_code == 302
 
 
-def test_expired_code_is_refused(idp_app, idp_client, account):
+def test_expired_code_is_refused(idp_app, idp_client, simplified_account):
     start(idp_client, PHONE)
     code = last_code(idp_app)
     advance(idp_app, 301)
@@ -167,7 +154,7 @@ def test_expired_code_is_refused(idp_app, idp_client, account):
     assert res.status_code == 200 and "Срок действия кода истёк" in res.get_data(as_text=True)
 
 
-def test_resend_is_rate_limited_for_found_and_unknown_logins_alike(idp_app, account):
+def test_resend_is_rate_limited_for_found_and_unknown_logins_alike(idp_app, simplified_account):
     for login in (PHONE, "+7 999 0000000"):
         client = idp_app.test_client()
         start(client, login)
@@ -176,7 +163,7 @@ def test_resend_is_rate_limited_for_found_and_unknown_logins_alike(idp_app, acco
     assert len(messages(idp_app)) == 1
 
 
-def test_too_many_requests_for_one_login_are_refused_whether_it_exists_or_not(idp_app, account):
+def test_too_many_requests_for_one_login_are_refused_whether_it_exists_or_not(idp_app, simplified_account):
     for login in (PHONE, "+7 999 0000000"):
         client = idp_app.test_client()
         for _ in range(5):  # CODE_MAX_SENDS
@@ -196,7 +183,7 @@ def test_too_many_requests_for_one_login_are_refused_whether_it_exists_or_not(id
         ("Qwerty +123", ["без пробелов"]),
     ],
 )
-def test_new_password_rules_are_each_named(idp_app, idp_client, account, password, texts):
+def test_new_password_rules_are_each_named(idp_app, idp_client, simplified_account, password, texts):
     start(idp_client, PHONE)
     enter_code(idp_client, last_code(idp_app))
     res = set_password(idp_client, password)
@@ -207,14 +194,14 @@ def test_new_password_rules_are_each_named(idp_app, idp_client, account, passwor
     assert log_in(idp_app.test_client(), PHONE, OLD_PASSWORD).status_code == 302  # unchanged
 
 
-def test_new_password_repeat_must_match(idp_app, idp_client, account):
+def test_new_password_repeat_must_match(idp_app, idp_client, simplified_account):
     start(idp_client, PHONE)
     enter_code(idp_client, last_code(idp_app))
     page = set_password(idp_client, NEW_PASSWORD, "Other+123x").get_data(as_text=True)
     assert "Пароли не совпадают" in page
 
 
-def test_new_password_clears_the_login_lockout(idp_app, idp_client, account):
+def test_new_password_clears_the_login_lockout(idp_app, idp_client, simplified_account):
     other = idp_app.test_client()
     for _ in range(5):  # LOGIN_MAX_FAILURES
         res = log_in(other, PHONE, "Wrong+pass1")
@@ -226,14 +213,14 @@ def test_new_password_clears_the_login_lockout(idp_app, idp_client, account):
     assert log_in(other, PHONE, NEW_PASSWORD).status_code == 302
 
 
-def test_old_codes_stop_working_after_the_password_is_changed(idp_app, account):
+def test_old_codes_stop_working_after_the_password_is_changed(idp_app, simplified_account):
     first, second = idp_app.test_client(), idp_app.test_client()
     start(first, PHONE)
     first_code = last_code(idp_app)
     start(second, EMAIL)
     enter_code(second, last_code(idp_app))
     set_password(second, NEW_PASSWORD)
-    token = csrf(first.get("/recovery").get_data(as_text=True))
+    token = csrf_token(first.get("/recovery").get_data(as_text=True))
     res = first.post("/recovery/confirm", data={"csrf_token": token, "code": first_code})
     assert res.status_code == 302 and res.headers["Location"].endswith("/recovery")
     assert log_in(first, PHONE, NEW_PASSWORD).status_code == 302
@@ -250,6 +237,6 @@ def test_empty_login_is_refused_with_a_message(idp_app, idp_client):
     assert res.status_code == 200 and "Заполните это поле" in res.get_data(as_text=True)
 
 
-def test_recovery_forms_refuse_a_missing_csrf_token(idp_app, idp_client, account):
+def test_recovery_forms_refuse_a_missing_csrf_token(idp_app, idp_client, simplified_account):
     assert idp_client.post("/recovery", data={"login": PHONE}).status_code == 400
     assert messages(idp_app) == []

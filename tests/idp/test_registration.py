@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
+from idp.db import db
 from idp.domain.accounts import AccountTaken
 from idp.domain.accounts import create_account
-from idp.extensions import db
 from idp.models.accounts import Account
 from idp.models.lab import Message
 from idp.models.registration import PendingRegistration

@@ -9,10 +9,6 @@ import pytest
 
 from idp.oidc import trace
 from idp.oidc import trace_diagram
-from tests.idp.oidc.conftest import account  # noqa: F401  (fixtures)
-from tests.idp.oidc.conftest import flow  # noqa: F401
-from tests.idp.oidc.conftest import logged_in  # noqa: F401
-from tests.idp.oidc.conftest import oidc_app  # noqa: F401
 
 
 def _sha(text: str) -> str:
@@ -20,7 +16,7 @@ def _sha(text: str) -> str:
 
 
 @pytest.fixture
-def login(logged_in):  # noqa: F811
+def login(logged_in):
     """Run one full login (authorize with consent, token, userinfo); return (driver, state, trace id)."""
     body = logged_in.tokens()
     logged_in.client.get("/userinfo", headers={"Authorization": "Bearer " + body["access_token"]})

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
 from click.testing import CliRunner
 
 from fedlab.cli import main
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+from tests.helpers.forms import csrf_token
 
 
 def switch(app, state: str):
@@ -43,12 +39,14 @@ def test_lab_page_form_switches(idp_client):
     page = idp_client.get("/lab/trainer")
     assert page.status_code == 200 and "выключен" in page.get_data(as_text=True)
     resp = idp_client.post(
-        "/lab/trainer", data={"csrf_token": _csrf(page.get_data(as_text=True)), "enable": "1"}, follow_redirects=True
+        "/lab/trainer",
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "enable": "1"},
+        follow_redirects=True,
     )
     assert "Режим подсказок включён" in resp.get_data(as_text=True)
     assert "Шаг 1: Регистрация" in idp_client.get("/registration").get_data(as_text=True)
     html = idp_client.get("/lab/trainer").get_data(as_text=True)
-    idp_client.post("/lab/trainer", data={"csrf_token": _csrf(html), "disable": "1"})
+    idp_client.post("/lab/trainer", data={"csrf_token": csrf_token(html), "disable": "1"})
     assert "Шаг 1" not in idp_client.get("/registration").get_data(as_text=True)
 
 

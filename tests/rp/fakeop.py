@@ -9,17 +9,19 @@ import base64
 import hashlib
 import hmac
 import json
-import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import urlencode
 from urllib.parse import urlparse
 
-import pytest
 import responses
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+
+from tests.helpers.forms import csrf_token
 
 ISSUER = "https://op.test"
 CLIENT_ID = "dnevnik"
@@ -187,28 +189,22 @@ def add_person(app, login_name: str | None = "ivanova.m", password: str = "dnevn
         return user.id
 
 
-@pytest.fixture
-def op(rp_app):
-    """The fake provider, and a region ``test`` of the diary pointing at it."""
+@contextmanager
+def fake_op(rp_app) -> Iterator[FakeOP]:
+    """Run the fake provider, with a region ``test`` of the diary pointing at it."""
     from rp.domain.regions import ensure_region
     from rp.extensions import db
 
     with rp_app.app_context():
         ensure_region(db.session, "test", "Тестовая область", ISSUER, CLIENT_ID, CLIENT_SECRET)
+        db.session.commit()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield FakeOP(rsps)
 
 
-def form_token(res) -> str:
-    """Return the CSRF token of the first form on a page."""
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', res.get_data(as_text=True))
-    assert match, res.get_data(as_text=True)
-    return match.group(1)
-
-
 def post_form(client, url: str, data: dict[str, str] | None = None, **kwargs):
     """GET a page, then POST its form with the CSRF token and ``data``."""
-    token = form_token(client.get(url))
+    token = csrf_token(client.get(url).get_data(as_text=True))
     return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
 

@@ -1,15 +1,14 @@
-# ruff: noqa: F811  (the ``op`` fixture is imported from tests.rp.fakeop)
 """The diary's forms as a screen reader meets them: the phone hint and its error tied to the phone field,
-required fields marked, and a refused step opening with a focused error summary linking to the fields."""
+required fields marked, and a refused step opening with a focused error summary linking to the fields.
+"""
 
 from __future__ import annotations
 
 import re
 
-from tests.a11y_html import Page
+from tests.helpers.a11y_html import Page
 from tests.rp.fakeop import add_person
 from tests.rp.fakeop import login
-from tests.rp.fakeop import op  # noqa: F401  (fixture)
 from tests.rp.fakeop import post_form
 
 

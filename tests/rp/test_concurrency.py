@@ -25,6 +25,7 @@ def link_together(app, pairs: list[tuple[int, str]]) -> list:
         user_id, subject = pairs[i]
         with new_session() as session:
             linking.link(session, None, user_id, ISS, subject, method="password")
+            session.commit()
             return "linked"
 
     return run_together(len(pairs), work)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from tests.rp.diary_fixtures import client_for
-from tests.rp.diary_fixtures import csrf_token
-from tests.rp.diary_fixtures import person_id
-from tests.rp.diary_fixtures import school  # noqa: F401
+from tests.helpers.forms import csrf_token
+from tests.rp.helpers import client_for
+from tests.rp.helpers import person_id
 
 
-def test_parent_must_accept_before_seeing_anything(rp_app, school):  # noqa: F811
+def test_parent_must_accept_before_seeing_anything(rp_app, school):
     from rp.extensions import db
     from rp.models import Consent
 
@@ -27,7 +26,7 @@ def test_parent_must_accept_before_seeing_anything(rp_app, school):  # noqa: F81
         assert row.version == "2024-09" and not row.refused and row.accepted_at
 
 
-def test_refusing_leaves_only_the_consent_page(rp_app, school):  # noqa: F811
+def test_refusing_leaves_only_the_consent_page(rp_app, school):
     client = client_for(rp_app, "ivanova.m")
     page = client.get("/consent").get_data(as_text=True)
     client.post("/consent", data={"csrf_token": csrf_token(page), "refuse": "Не даю согласие"})
@@ -36,7 +35,7 @@ def test_refusing_leaves_only_the_consent_page(rp_app, school):  # noqa: F811
     assert "отказались" in client.get("/consent").get_data(as_text=True)
 
 
-def test_new_text_version_asks_again(rp_app, school):  # noqa: F811
+def test_new_text_version_asks_again(rp_app, school):
     client = client_for(rp_app, "ivanova.m")
     page = client.get("/consent").get_data(as_text=True)
     client.post("/consent", data={"csrf_token": csrf_token(page), "accept": "Даю согласие"})
@@ -45,6 +44,6 @@ def test_new_text_version_asks_again(rp_app, school):  # noqa: F811
     assert "/consent" in client.get("/diary/news").headers["Location"]
 
 
-def test_staff_and_pupils_are_not_asked(rp_app, school):  # noqa: F811
+def test_staff_and_pupils_are_not_asked(rp_app, school):
     assert client_for(rp_app, "uchitel").get("/journal").status_code == 200
     assert client_for(rp_app, "uchenik").get("/diary/news").status_code == 200

@@ -20,6 +20,7 @@ def _fingerprint(app):
 
     with app.app_context():
         summary = seed_school(db.session, TODAY, password_hash="x")
+        db.session.commit()
         marks = db.session.execute(select(Mark.pupil_id, Mark.lesson_id, Mark.value).order_by(Mark.id).limit(200)).all()
         names = db.session.scalars(select(Person.last_name).order_by(Person.id).limit(50)).all()
         return summary, marks, names

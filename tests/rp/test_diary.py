@@ -6,13 +6,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.rp.diary_fixtures import client_for
-from tests.rp.diary_fixtures import csrf_token
-from tests.rp.diary_fixtures import person_id
-from tests.rp.diary_fixtures import school  # noqa: F401
+from tests.helpers.forms import csrf_token
+from tests.rp.helpers import client_for
+from tests.rp.helpers import person_id
 
 
-def test_mark_entered_by_teacher_appears_in_the_diary(rp_app, school):  # noqa: F811
+def test_mark_entered_by_teacher_appears_in_the_diary(rp_app, school):
     from rp.extensions import db
     from rp.models import Lesson
     from rp.models import Mark
@@ -62,7 +61,7 @@ def test_mark_entered_by_teacher_appears_in_the_diary(rp_app, school):  # noqa: 
     assert "Не решил задачу 3" in week
 
 
-def test_the_diary_nav_logs_out_with_a_csrf_protected_form(rp_app, school):  # noqa: F811
+def test_the_diary_nav_logs_out_with_a_csrf_protected_form(rp_app, school):
     client = client_for(rp_app, "uchenik")
     page = client.get("/diary", follow_redirects=True).get_data(as_text=True)
     assert 'action="/logout"' in page and 'method="post"' in page

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the ``op`` fixture is imported from tests.rp.fakeop)
 """The whole "Войти через ГосУслуги" flow through the test client against the fake provider."""
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from tests.rp.fakeop import add_person
 from tests.rp.fakeop import identities
 from tests.rp.fakeop import last_record
 from tests.rp.fakeop import login
-from tests.rp.fakeop import op  # noqa: F401  (fixture)
 from tests.rp.fakeop import post_form
 
 NOT_FOUND = (

@@ -31,6 +31,7 @@ def attrs(**overrides):
 def decide(app, **overrides):
     with app.app_context():
         d = linking.decide(db.session, region="test", issuer=ISS, subject="sub-1", attributes=attrs(**overrides))
+        db.session.commit()
         return d.outcome, d.record.to_dict(), d.missing
 
 

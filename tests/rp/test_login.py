@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers.forms import csrf_token
 from tests.rp.fakeop import add_person
-from tests.rp.fakeop import form_token
 from tests.rp.fakeop import post_form
 
 
@@ -20,6 +20,7 @@ def test_login_page_has_form_and_gosuslugi_button(rp_client, rp_app):
 
     with rp_app.app_context():
         ensure_region(db.session, "dvinaland", "Архангельская область", "https://op.test", "dnevnik", "s")
+        db.session.commit()
     body = rp_client.get("/login").get_data(as_text=True)
     assert 'name="login"' in body and 'name="password"' in body
     assert "Войти через ГосУслуги" in body
@@ -77,7 +78,12 @@ def test_next_is_followed_only_when_local(rp_client, user, next_value, expected)
     page = rp_client.get("/login", query_string={"next": next_value})
     res = rp_client.post(
         "/login",
-        data={"csrf_token": form_token(page), "login": "ivanova.m", "password": "dnevnik2024", "next": next_value},
+        data={
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+            "login": "ivanova.m",
+            "password": "dnevnik2024",
+            "next": next_value,
+        },
     )
     assert res.headers["Location"] == expected
 
@@ -91,6 +97,6 @@ def test_settings_requires_login(rp_client):
 def test_logout(rp_client, user):
     post_form(rp_client, "/login", {"login": "ivanova.m", "password": "dnevnik2024"})
     page = rp_client.get("/settings")
-    res = rp_client.post("/logout", data={"csrf_token": form_token(page)})
+    res = rp_client.post("/logout", data={"csrf_token": csrf_token(page.get_data(as_text=True))})
     assert res.status_code == 302
     assert rp_client.get("/settings").status_code == 302

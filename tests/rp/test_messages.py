@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.rp.diary_fixtures import client_for
-from tests.rp.diary_fixtures import csrf_token
-from tests.rp.diary_fixtures import school  # noqa: F401
+from tests.helpers.forms import csrf_token
+from tests.rp.helpers import client_for
 
 
-def test_message_reaches_every_parent_by_their_contacts(rp_app, school):  # noqa: F811
+def test_message_reaches_every_parent_by_their_contacts(rp_app, school):
     from rp.domain.messaging import class_parents
     from rp.extensions import db
     from rp.models import Delivery
@@ -38,7 +37,7 @@ def test_message_reaches_every_parent_by_their_contacts(rp_app, school):  # noqa
     assert "Собрание" in shown and "в лабораторном ящике" in shown
 
 
-def test_empty_message_is_refused_with_reasons(rp_app, school):  # noqa: F811
+def test_empty_message_is_refused_with_reasons(rp_app, school):
     client = client_for(rp_app, "operator")
     from rp.extensions import db
     from rp.models import SchoolClass

@@ -10,13 +10,12 @@ from sqlalchemy import select
 
 from fedlab.cli import main
 from shared.validators import make_snils
-from tests.rp.diary_fixtures import school  # noqa: F401
 
 SNILS = make_snils("246813579")
 
 
 @pytest.fixture
-def run(rp_app, school):  # noqa: F811
+def run(rp_app, school):
     runner = CliRunner()
 
     def invoke(*args: str):

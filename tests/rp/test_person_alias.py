@@ -1,4 +1,4 @@
-"""``fedlab rp person ...`` is the same command group as ``fedlab rp people ...`` (the name issue 4 uses)."""
+"""``fedlab rp person ...`` is the same command group as ``fedlab rp people ...`` (the same group under both names)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from click.testing import CliRunner
 
 from fedlab.cli import main
 from shared.validators import make_snils
-from tests.rp.diary_fixtures import school  # noqa: F401
 
 
-def test_person_create_makes_a_parent_with_every_identity_field_and_a_login(rp_app, school):  # noqa: F811
+def test_person_create_makes_a_parent_with_every_identity_field_and_a_login(rp_app, school):
     snils = make_snils("135792468")
     args = ["rp", "person", "create", "--last-name", "Сидорова", "--first-name", "Алёна", "--middle-name",
             "Игоревна", "--gender", "F", "--birth-date", "1985-06-07", "--snils", snils, "--phone",

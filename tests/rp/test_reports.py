@@ -8,9 +8,8 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.rp.diary_fixtures import client_for
-from tests.rp.diary_fixtures import csrf_token
-from tests.rp.diary_fixtures import school  # noqa: F401
+from tests.helpers.forms import csrf_token
+from tests.rp.helpers import client_for
 
 
 def _classes(app):
@@ -23,7 +22,7 @@ def _classes(app):
         return {status: cid for cid, status in reversed(rows)}
 
 
-def test_sheet_page_csv_and_xlsx(rp_app, school):  # noqa: F811
+def test_sheet_page_csv_and_xlsx(rp_app, school):
     cid = _classes(rp_app)["current"]
     client = client_for(rp_app, "operator")
     page = client.get(f"/reports/class/{cid}/sheet").get_data(as_text=True)
@@ -38,7 +37,7 @@ def test_sheet_page_csv_and_xlsx(rp_app, school):  # noqa: F811
     assert ws.cell(row=2, column=2).value == "Учащийся" and ws.max_row == 27
 
 
-def test_archive_sheet_has_period_marks_and_is_read_only(rp_app, school):  # noqa: F811
+def test_archive_sheet_has_period_marks_and_is_read_only(rp_app, school):
     cid = _classes(rp_app)["past"]
     client = client_for(rp_app, "operator")
     page = client.get(f"/reports/class/{cid}/sheet").get_data(as_text=True)

@@ -1,5 +1,4 @@
-# ruff: noqa: F811  (the ``op`` fixture is imported from tests.rp.fakeop)
-"""The OpenID RP certification plan (CONFORMANCE.md) against a misbehaving fake provider.
+"""The OpenID RP certification plan against a misbehaving fake provider.
 
 Each test is named after its module of ``oidcc-client-basic-certification-test-plan``. An accepted
 login reaches the linking decision (here: the first-login sequence of an exact match); a refused one
@@ -22,7 +21,6 @@ from tests.rp.fakeop import OTHER_KEY
 from tests.rp.fakeop import add_person
 from tests.rp.fakeop import last_record
 from tests.rp.fakeop import login
-from tests.rp.fakeop import op  # noqa: F401  (fixture)
 from tests.rp.fakeop import start
 
 REFUSED = "Ответ портала госуслуг не прошёл проверку"

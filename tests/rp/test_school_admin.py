@@ -7,11 +7,11 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from shared.validators import make_snils
-from tests.rp.diary_fixtures import accept_consent
-from tests.rp.diary_fixtures import client_for
-from tests.rp.diary_fixtures import csrf_token
-from tests.rp.diary_fixtures import person_id
-from tests.rp.diary_fixtures import school  # noqa: F401
+from tests.helpers.forms import csrf_token
+from tests.rp.helpers import accept_consent
+from tests.rp.helpers import client_for
+from tests.rp.helpers import person_id
+from tests.rp.helpers import token_of
 
 GOOD_SNILS = make_snils("246813579")
 BAD_SNILS = GOOD_SNILS[:9] + f"{(int(GOOD_SNILS[9:]) + 1) % 100:02d}"
@@ -78,13 +78,8 @@ def first_pupil(app, cls: int) -> int:
         return db.session.scalar(select(Enrolment.pupil_id).where(Enrolment.class_id == cls).order_by(Enrolment.id))
 
 
-def token_of(client) -> str:
-    """Return the session's CSRF token, read from the profile settings page every login can open."""
-    return csrf_token(client.get("/settings").get_data(as_text=True))
-
-
 @pytest.fixture
-def operator(rp_app, school):  # noqa: F811
+def operator(rp_app, school):
     return client_for(rp_app, "operator")
 
 
@@ -401,7 +396,7 @@ def test_news_refusal_reshows_input(rp_app, operator):
     assert 'value="Без текста"' in page and "Заполните это поле" in page
 
 
-def test_class_teacher_publishes_news_for_own_class_only(rp_app, school):  # noqa: F811
+def test_class_teacher_publishes_news_for_own_class_only(rp_app, school):
     client = client_for(rp_app, "klassruk")
     own, other = class_id(rp_app, "5А"), class_id(rp_app, "7А")
     page = client.get("/school/news").get_data(as_text=True)
@@ -472,7 +467,7 @@ def test_achievement_refusals(rp_app, operator, field, value, reason):
 # Access ------------------------------------------------------------------------------------------------------------
 
 
-def test_operator_routes_refuse_everybody_else(rp_app, school):  # noqa: F811
+def test_operator_routes_refuse_everybody_else(rp_app, school):
     accept_consent(rp_app, "ivanova.m")
     pupil = first_pupil(rp_app, class_id(rp_app, "5А"))
     c5a = class_id(rp_app, "5А")

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the ``op`` fixture is imported from tests.rp.fakeop)
 """The linking record links to the lab IdP's protocol trace of the same login (found by the state's hash)."""
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from tests.rp.fakeop import ISSUER
 from tests.rp.fakeop import FakeOP
 from tests.rp.fakeop import add_person
 from tests.rp.fakeop import last_record
-from tests.rp.fakeop import op  # noqa: F401  (fixture)
 from tests.rp.fakeop import start
 
 LINK_TEXT = "Трасса протокола на стороне госуслуг"

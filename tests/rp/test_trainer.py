@@ -1,26 +1,20 @@
-# ruff: noqa: F811  (the ``op`` fixture is imported from tests.rp.fakeop)
 """The diary's guided mode: banners naming the step on the login, first-login and not-found pages."""
 
 from __future__ import annotations
 
 import json
-import re
 
 from click.testing import CliRunner
 
 from fedlab.cli import main
+from tests.helpers.forms import csrf_token
 from tests.rp.fakeop import add_person
 from tests.rp.fakeop import login
-from tests.rp.fakeop import op  # noqa: F401  (fixture)
 
 
 def switch(app, state: str):
     with app.app_context():
         return CliRunner().invoke(main, ["rp", "trainer", state, "--json"], catch_exceptions=False)
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
 def test_off_by_default(rp_client):
@@ -54,7 +48,7 @@ def test_not_found_page_has_step(rp_app, rp_client, op):
 def test_lab_form_switches_and_is_independent_of_the_idp(rp_app, rp_client, idp_app, idp_client):
     page = rp_client.get("/lab/trainer")
     assert page.status_code == 200
-    rp_client.post("/lab/trainer", data={"csrf_token": _csrf(page.get_data(as_text=True)), "enable": "1"})
+    rp_client.post("/lab/trainer", data={"csrf_token": csrf_token(page.get_data(as_text=True)), "enable": "1"})
     assert "Шаг 2: Как зайти" in rp_client.get("/login").get_data(as_text=True)
     assert "Шаг" not in idp_client.get("/registration").get_data(as_text=True)
 

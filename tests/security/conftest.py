@@ -1,31 +1,25 @@
-"""Fixtures of the security tests: an IdP with one client and one account, a diary with one login."""
+"""Fixtures of the security tests: an IdP with one client and one account (logged in by ``flow``); the diary with
+one login, the demo school and the fake provider (the diary tests' fixtures, from the same helpers).
+"""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import SECRET
-from tests.idp.oidc.conftest import Flow
-from tests.idp.oidc.conftest import make_account
-from tests.rp.fakeop import op  # noqa: F401  (fixture: the fake provider for the diary)
-
-IDP_PASSWORD = "Gosuslugi+2024"
-RP_PASSWORD = "dnevnik2024"
-
-
-def form_token(html: str) -> str:
-    """Return the CSRF token of the first form on a page."""
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import SECRET
+from tests.idp.oidc.helpers import Flow
+from tests.idp.oidc.helpers import make_account
+from tests.rp.fakeop import fake_op
+from tests.rp.helpers import access_targets
+from tests.rp.helpers import seed_school_copy
 
 
 @pytest.fixture
 def idp(idp_app):
     """The IdP with the confidential client ``app`` (may refresh) and a standard account."""
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with idp_app.app_context():
         create_client(
@@ -55,3 +49,22 @@ def diary_user(rp_app):
     from tests.rp.fakeop import add_person
 
     return add_person(rp_app)
+
+
+@pytest.fixture
+def school(rp_app):
+    """The demo school on the diary's test database (a copy of a template seeded once); returns the summary."""
+    return seed_school_copy(rp_app)
+
+
+@pytest.fixture
+def targets(rp_app, school):
+    """Ids of the objects the access tests request, from the demo school."""
+    return access_targets(rp_app)
+
+
+@pytest.fixture
+def op(rp_app):
+    """The fake provider, and a region ``test`` of the diary pointing at it."""
+    with fake_op(rp_app) as provider:
+        yield provider

@@ -5,13 +5,13 @@ from __future__ import annotations
 from tests.concurrency import requires_postgresql
 from tests.concurrency import run_together
 from tests.concurrency import session_factory
+from tests.helpers.forms import csrf_token
 from tests.idp.test_registration import PHONE
 from tests.idp.test_registration import enter_code
 from tests.idp.test_registration import last_code
 from tests.idp.test_registration import start
-from tests.security.conftest import IDP_PASSWORD
-from tests.security.conftest import RP_PASSWORD
-from tests.security.conftest import form_token
+from tests.security.helpers import IDP_PASSWORD
+from tests.security.helpers import RP_PASSWORD
 
 CODE_DEAD = "больше не действует"
 
@@ -19,7 +19,7 @@ CODE_DEAD = "больше не действует"
 def try_login(client, path: str, login: str, password: str):
     page = client.get(path)
     return client.post(
-        path, data={"csrf_token": form_token(page.get_data(as_text=True)), "login": login, "password": password}
+        path, data={"csrf_token": csrf_token(page.get_data(as_text=True)), "login": login, "password": password}
     )
 
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from the diary tests)
 """Cross-user access on the diary, found automatically: every route that takes an object id, read or
 written by someone who has no business with that object, answers 403/404 and never the data.
 
@@ -12,10 +11,8 @@ import re
 
 import pytest
 
-from tests.rp.diary_fixtures import client_for
-from tests.rp.diary_fixtures import school  # noqa: F401
-from tests.rp.test_access import targets  # noqa: F401
-from tests.security.conftest import form_token
+from tests.helpers.forms import csrf_token
+from tests.rp.helpers import client_for
 
 #: Blueprints whose routes show or change school data (lab tools and the login flow are elsewhere).
 DATA_BLUEPRINTS = ("diary", "journal", "reports", "school")
@@ -96,7 +93,7 @@ def test_no_id_route_shows_someone_elses_data(rp_app, objects, login):
 @pytest.mark.parametrize("login", sorted(INTRUDERS))
 def test_no_id_route_changes_someone_elses_data(rp_app, objects, login):
     client = client_for(rp_app, login)
-    token = form_token(client.get("/settings").get_data(as_text=True))
+    token = csrf_token(client.get("/settings").get_data(as_text=True))
     changed = []
     for rule in id_rules(rp_app, "POST"):
         url = fill(rule, INTRUDERS[login], objects)

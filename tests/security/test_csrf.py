@@ -1,5 +1,6 @@
 """CSRF: every POST route of both apps refuses a request without the form's token, except the
-OAuth/OIDC protocol endpoints and the token-authenticated JSON APIs, which are exempt by design."""
+OAuth/OIDC protocol endpoints and the token-authenticated JSON APIs, which are exempt by design.
+"""
 
 from __future__ import annotations
 

@@ -375,8 +375,8 @@ def _rules(app, destructive: bool):
 
 
 def _idp_setup(idp_app) -> dict[str, list[Any]]:
+    from idp.db import db
     from idp.domain.scenario import seed_demo
-    from idp.extensions import db
     from idp.models.accounts import Account
     from labkit.web import password_hasher
 
@@ -422,6 +422,7 @@ def _idp_fuzzer(idp_app, who: str) -> Fuzzer:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", IDP_IDENTITIES)
 def test_fuzz_idp_routes(idp_app, who):
     fuzzer = _idp_fuzzer(idp_app, who)
@@ -429,6 +430,7 @@ def test_fuzz_idp_routes(idp_app, who):
     _report(fuzzer)
 
 
+@pytest.mark.slow
 def test_fuzz_idp_lab_reset_and_scenario(idp_app):
     fuzzer = _idp_fuzzer(idp_app, "anonymous")
     fuzzer.run(_rules(idp_app, destructive=True))
@@ -448,7 +450,7 @@ def _rp_setup(rp_app) -> tuple[dict[str, list[Any]], dict[str, int]]:
     from shared.clock import real_now
 
     rp_app.config["PROPAGATE_EXCEPTIONS"] = True
-    rp_app.config["DIARY_TODAY"] = TODAY.isoformat()
+    rp_app.extensions["clock"].configure(day=TODAY)
     with rp_app.app_context():
         seed_school(db.session, TODAY, password_hash="not-a-real-hash")
         # A closed loopback port: the region's provider is "down", answered without a network.
@@ -505,6 +507,7 @@ def _rp_fuzzer(rp_app, who: str) -> Fuzzer:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", RP_IDENTITIES)
 def test_fuzz_diary_routes(rp_app, who):
     fuzzer = _rp_fuzzer(rp_app, who)
@@ -512,6 +515,7 @@ def test_fuzz_diary_routes(rp_app, who):
     _report(fuzzer)
 
 
+@pytest.mark.slow
 def test_fuzz_diary_lab_reset_and_scenario(rp_app):
     fuzzer = _rp_fuzzer(rp_app, "anonymous")
     fuzzer.run(_rules(rp_app, destructive=True))
@@ -526,7 +530,7 @@ def test_the_fuzzer_notices_a_crash_a_rendered_template_and_a_partial_write(idp_
     from flask import render_template_string
     from flask import request
 
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.lab import LabSetting
 
     def crash():

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CHEAP_HASHING
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import basic
-from tests.idp.oidc.conftest import query_of
+from tests.helpers.databases import CHEAP_HASHING
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import basic
+from tests.idp.oidc.helpers import query_of
 from tests.rp.fakeop import add_person
 
 
@@ -67,6 +67,7 @@ def test_jwks_and_static_files_stay_cacheable(idp_client):
     css = idp_client.get("/static/idp.css")
     assert css.status_code == 200
     assert "no-store" not in css.headers.get("Cache-Control", "")
+    css.close()  # a static file is streamed from an open file
 
 
 def _rp_login(rp_app, client) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.conftest import form_token
+from tests.helpers.forms import csrf_token
 
 
 @pytest.mark.parametrize("app_fixture", ["idp_app", "rp_app"])
 def test_nul_in_a_form_field_is_a_bad_request(request, app_fixture):
     client = request.getfixturevalue(app_fixture).test_client()
-    token = form_token(client.get("/login").get_data(as_text=True))
+    token = csrf_token(client.get("/login").get_data(as_text=True))
     res = client.post("/login", data={"csrf_token": token, "login": "user\x00name", "password": "x\x00"})
     assert res.status_code == 400
     assert 'name="password"' not in res.get_data(as_text=True)  # the error page, not the form re-shown

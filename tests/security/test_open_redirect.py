@@ -1,5 +1,6 @@
 """Open redirects: no redirecting parameter of either app sends a browser off-site, except to a
-registered redirect URI of a client."""
+registered redirect URI of a client.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.idp.oidc.conftest import REDIRECT
-from tests.security.conftest import IDP_PASSWORD
-from tests.security.conftest import RP_PASSWORD
-from tests.security.conftest import form_token
+from tests.helpers.forms import csrf_token
+from tests.idp.oidc.helpers import REDIRECT
+from tests.security.helpers import IDP_PASSWORD
+from tests.security.helpers import RP_PASSWORD
 
 #: Targets that browsers would take off-site (tabs and newlines are dropped by browsers, "\" is "/").
 OFFSITE = [
@@ -46,7 +47,7 @@ def test_idp_login_next_never_leaves_the_site(idp, target):
     res = client.post(
         "/login",
         data={
-            "csrf_token": form_token(page.get_data(as_text=True)),
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
             "login": idp.account.email,
             "password": IDP_PASSWORD,
             "next": target,
@@ -112,7 +113,7 @@ def test_diary_login_next_never_leaves_the_site(rp_app, diary_user, target):
     res = client.post(
         "/login",
         data={
-            "csrf_token": form_token(page.get_data(as_text=True)),
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
             "login": "ivanova.m",
             "password": RP_PASSWORD,
             "next": target,
@@ -153,7 +154,7 @@ def test_diary_consent_next_never_leaves_the_site(rp_app, diary_user, target):
     page = client.get("/consent", query_string={"next": target})
     res = client.post(
         "/consent?" + urlencode({"next": target}),
-        data={"csrf_token": form_token(page.get_data(as_text=True)), "accept": "1"},
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "accept": "1"},
     )
     assert res.status_code == 302
     assert_local(res.headers["Location"])

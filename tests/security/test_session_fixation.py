@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.security.conftest import IDP_PASSWORD
-from tests.security.conftest import RP_PASSWORD
-from tests.security.conftest import form_token
+from tests.helpers.forms import csrf_token
+from tests.security.helpers import IDP_PASSWORD
+from tests.security.helpers import RP_PASSWORD
 
 
 def session_cookie(client, app) -> str | None:
@@ -25,7 +25,7 @@ def test_idp_login_replaces_the_session(idp):
     res = client.post(
         "/login",
         data={
-            "csrf_token": form_token(page.get_data(as_text=True)),
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
             "login": idp.account.email,
             "password": IDP_PASSWORD,
         },
@@ -49,7 +49,7 @@ def test_diary_login_replaces_the_session(rp_app, diary_user):
     before = session_cookie(client, rp_app)
     res = client.post(
         "/login",
-        data={"csrf_token": form_token(page.get_data(as_text=True)), "login": "ivanova.m", "password": RP_PASSWORD},
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "login": "ivanova.m", "password": RP_PASSWORD},
     )
     assert res.status_code == 302
     after = session_cookie(client, rp_app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.idp.oidc.conftest import basic
+from tests.idp.oidc.helpers import basic
 
 
 def refresh(flow, refresh_token: str):
@@ -26,8 +26,8 @@ def test_refresh_token_replay_is_refused(flow):
 
 
 def test_refresh_token_of_another_client_is_refused(flow):
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with flow.app.app_context():
         create_client(db.session, "other", "other-secret", ["https://other.example/cb"])

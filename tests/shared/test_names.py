@@ -43,9 +43,9 @@ def test_names_that_differ_stay_different(a, b):
 
 
 def test_snils_with_or_without_punctuation():
-    assert names.normalize_snils("112-233-445 95") == names.normalize_snils("11223344595") == "11223344595"
-    assert names.normalize_snils(None) == ""
-    assert names.normalize_snils("112-233-445 96") != names.normalize_snils("11223344595")
+    assert names.snils_digits("112-233-445 95") == names.snils_digits("11223344595") == "11223344595"
+    assert names.snils_digits(None) == ""
+    assert names.snils_digits("112-233-445 96") != names.snils_digits("11223344595")
 
 
 def test_birthdate_formats():

@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis) for every validator and the password policy.
 
-Oracles are written here independently of the code under test, from ESIA.md and the seed.
+Oracles are written here independently of the code under test, from the published rules.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def _accepts(func, *args) -> bool:
 TEXT_VALIDATORS = [
     v.normalize_phone,
     v.normalize_email,
-    v.normalize_snils,
+    v.canonical_snils,
     v.normalize_passport_series,
     v.normalize_passport_number,
     v.normalize_department_code,
@@ -144,7 +144,7 @@ def test_phone_with_a_wrong_digit_count_is_refused(text):
 
 
 def snils_check_oracle(first_nine: str) -> int:
-    """The check number exactly as ESIA.md writes the rule."""
+    """The check number exactly as the published SNILS rule writes it."""
     s = sum(int(d) * (10 - i) for i, d in enumerate(first_nine, start=1))
     if s < 100:
         return s
@@ -164,8 +164,8 @@ def test_make_snils_passes_in_any_punctuation(nine, data):
     assert snils == nine + f"{snils_check_oracle(nine):02d}"
     typed = data.draw(sprinkle(snils, " -"))
     assume(typed.strip())
-    assert v.normalize_snils(typed) == snils
-    assert v.normalize_snils(v.format_snils(snils)) == snils
+    assert v.canonical_snils(typed) == snils
+    assert v.canonical_snils(v.format_snils(snils)) == snils
 
 
 @FAST
@@ -173,10 +173,10 @@ def test_make_snils_passes_in_any_punctuation(nine, data):
 def test_snils_above_the_threshold_needs_exactly_the_check_number(nine, suffix):
     good = f"{snils_check_oracle(nine):02d}"
     if suffix == good:
-        assert v.normalize_snils(nine + suffix) == nine + suffix
+        assert v.canonical_snils(nine + suffix) == nine + suffix
     else:
         with pytest.raises(v.ValidationError) as exc:
-            v.normalize_snils(nine + suffix)
+            v.canonical_snils(nine + suffix)
         assert exc.value.code == "snils_checksum"
 
 
@@ -190,7 +190,7 @@ def test_changing_one_digit_of_a_checked_snils_fails(nine, position, delta):
     # check number, or below the exempt threshold, is legitimately accepted.
     assume(int(new_nine) > v.SNILS_CHECK_THRESHOLD and snils_check_oracle(new_nine) != new_check)
     with pytest.raises(v.ValidationError) as exc:
-        v.normalize_snils(changed)
+        v.canonical_snils(changed)
     assert exc.value.code == "snils_checksum"
 
 
@@ -198,7 +198,7 @@ def test_changing_one_digit_of_a_checked_snils_fails(nine, position, delta):
 @given(number=st.integers(0, v.SNILS_CHECK_THRESHOLD), suffix=n_digits(2))
 def test_snils_at_or_below_the_threshold_is_exempt(number, suffix):
     snils = f"{number:09d}{suffix}"
-    assert v.normalize_snils(snils) == snils
+    assert v.canonical_snils(snils) == snils
 
 
 # Passport, department code, INN -------------------------------------------------------
@@ -241,7 +241,7 @@ def test_department_code_shape(text):
 
 
 def inn_oracle(body: str) -> str:
-    """Append the INN check digit(s) (python-stdnum's rule as ESIA.md quotes it)."""
+    """Append the INN check digit(s) (python-stdnum's rule)."""
 
     def check(ds: str, weights: tuple[int, ...]) -> str:
         return str(sum(int(d) * w for d, w in zip(ds, weights, strict=True)) % 11 % 10)
@@ -362,7 +362,7 @@ password_text = st.text(
 
 
 def password_oracle(password: str) -> set[str]:
-    """Which rules of the seed the password breaks, computed without the module's code."""
+    """Which password rules the password breaks, computed without the module's code."""
     broken = set()
     if len(password) < 8:
         broken.add("too_short")

@@ -95,7 +95,7 @@ def test_email_bad_inputs(raw, code):
 @pytest.mark.parametrize(
     "first_nine, expected",
     [
-        ("112233445", 95),  # the handbook's example, S = 95 < 100
+        ("112233445", 95),  # the published example, S = 95 < 100
         ("001002000", 15),  # S = 15 < 100
         ("001326679", 0),  # S = 100 -> 00
         ("001508816", 0),  # S = 101 -> 00
@@ -109,12 +109,12 @@ def test_snils_check_number_rule(first_nine, expected):
 
 @pytest.mark.parametrize("raw", ["112-233-445 95", "11223344595", "112 233 445 95", "112-233-445-95", " 112233445 95 "])
 def test_snils_accepted_typings(raw):
-    assert v.normalize_snils(raw) == "11223344595"
+    assert v.canonical_snils(raw) == "11223344595"
 
 
 @pytest.mark.parametrize("first_nine", ["001326679", "001508816", "001168299", "017996174", "001002000"])
 def test_snils_valid_numbers_pass(first_nine):
-    assert v.normalize_snils(v.make_snils(first_nine)) == v.make_snils(first_nine)
+    assert v.canonical_snils(v.make_snils(first_nine)) == v.make_snils(first_nine)
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_snils_valid_numbers_pass(first_nine):
     ["112-233-445 96", "112-233-445 00", "001-326-679 01", "001-168-299 08", "017-996-174 100"[:14], "001-001-999 00"],
 )
 def test_snils_bad_check_number(raw):
-    assert code_of(v.normalize_snils, raw) == "snils_checksum"
+    assert code_of(v.canonical_snils, raw) == "snils_checksum"
 
 
 @pytest.mark.parametrize(
@@ -130,12 +130,12 @@ def test_snils_bad_check_number(raw):
     ["001-001-998 00", "001-001-998 99", "000-000-600 06", "000-000-600 01", "000-000-001 42", "000-000-000 00"],
 )
 def test_snils_at_or_below_001_001_998_is_exempt_from_the_check(raw):
-    assert v.normalize_snils(raw) == "".join(c for c in raw if c.isdigit())
+    assert v.canonical_snils(raw) == "".join(c for c in raw if c.isdigit())
 
 
 def test_snils_just_above_the_threshold_is_checked():
-    assert code_of(v.normalize_snils, "001-001-999 00") == "snils_checksum"
-    assert v.normalize_snils("001-001-999 65") == "00100199965"
+    assert code_of(v.canonical_snils, "001-001-999 00") == "snils_checksum"
+    assert v.canonical_snils("001-001-999 65") == "00100199965"
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_snils_just_above_the_threshold_is_checked():
     ],
 )
 def test_snils_bad_format(raw, code):
-    assert code_of(v.normalize_snils, raw) == code
+    assert code_of(v.canonical_snils, raw) == code
 
 
 def test_snils_display_format():

@@ -1,7 +1,7 @@
 """acr carries the account level; a client's minimum level is enforced with a Russian explanation."""
 
-from tests.idp.oidc.conftest import make_account
-from tests.idp.oidc.conftest import query_of
+from tests.idp.oidc.helpers import make_account
+from tests.idp.oidc.helpers import query_of
 
 
 def test_acr_claim_carries_level(logged_in):

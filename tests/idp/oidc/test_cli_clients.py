@@ -74,9 +74,9 @@ def test_keys_rotate_keeps_old_key_published(idp_app):
 
 
 def test_ensure_client_is_idempotent(idp_app):
+    from idp.db import db
     from idp.domain.clients import ensure_client
     from idp.domain.clients import list_clients
-    from idp.extensions import db
 
     with idp_app.app_context():
         for _ in range(2):

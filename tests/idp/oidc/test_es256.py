@@ -11,9 +11,9 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import SECRET
-from tests.idp.oidc.conftest import basic
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import SECRET
+from tests.idp.oidc.helpers import basic
 
 ES_CLIENT = "es-app"
 

@@ -1,6 +1,6 @@
 """A complete login with ``idpyoidc``, a Relying Party library written independently of Authlib.
 
-The IdP is served by gunicorn on a free loopback port (``bench/_lab.py``); the library does
+The IdP is served by gunicorn on a free loopback port (``tests.helpers.served_idp``); the library does
 discovery, PKCE S256, nonce, the code exchange, ID token validation against the JWKS and userinfo.
 """
 
@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from bench._lab import PASSWORD
-from bench._lab import PHONE
-from bench._lab import browser_login
-from bench._lab import serve_idp
+from tests.helpers.served_idp import PASSWORD
+from tests.helpers.served_idp import PHONE
+from tests.helpers.served_idp import browser_login
+from tests.helpers.served_idp import serve_idp
 
 pytestmark = pytest.mark.integration
 

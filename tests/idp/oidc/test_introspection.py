@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tests.idp.oidc.conftest import ISSUER
-from tests.idp.oidc.conftest import basic
+from tests.idp.oidc.helpers import ISSUER
+from tests.idp.oidc.helpers import basic
 
 
 def _other_client(app) -> None:
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with app.app_context():
         create_client(db.session, "other", "other-secret-123", ["https://other.example/cb"])

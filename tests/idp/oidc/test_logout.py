@@ -1,6 +1,7 @@
 """RP-initiated logout, consent revocation and the protocol trace."""
 
-from tests.idp.oidc.conftest import query_of
+from tests.helpers.forms import csrf_token
+from tests.idp.oidc.helpers import query_of
 
 
 def test_logout_with_id_token_hint_redirects_with_state(logged_in):
@@ -31,7 +32,7 @@ def test_consent_remembered_then_revoked(logged_in):
     import re
 
     action = re.search(r'action="(/profile/consents/\d+/revoke)"', page).group(1)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     assert logged_in.client.post(action, data={"csrf_token": token}).status_code == 302
     resp, _ = logged_in.authorize(consent=None)
     assert resp.status_code == 200 and "Предоставление прав доступа" in resp.get_data(as_text=True)

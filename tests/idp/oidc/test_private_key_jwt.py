@@ -2,76 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 
 import pytest
-from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from tests.idp.oidc.conftest import ISSUER
-from tests.idp.oidc.conftest import REDIRECT
-from tests.idp.oidc.conftest import query_of
-
-CLIENT = "jwt-app"
-
-
-@pytest.fixture(scope="module")
-def client_key():
-    """The client's RSA key pair."""
-    return RSAKey.generate_key(2048, parameters={"kid": "client-1", "use": "sig", "alg": "RS256"}, private=True)
-
-
-@pytest.fixture
-def jwt_flow(flow, account, client_key):
-    """A logged-in flow with a client that authenticates by ``private_key_jwt``."""
-    from idp.domain.clients import create_client
-    from idp.extensions import db
-
-    with flow.app.app_context():
-        create_client(
-            db.session,
-            CLIENT,
-            None,
-            [REDIRECT],
-            auth_method="private_key_jwt",
-            jwks={"keys": [client_key.as_dict(private=False)]},
-        )
-        db.session.commit()
-    flow.login(account)
-    return flow
-
-
-def assertion(key, **overrides) -> str:
-    """Return a signed client assertion (valid unless ``overrides`` spoil it)."""
-    now = int(time.time())
-    claims = {
-        "iss": CLIENT,
-        "sub": CLIENT,
-        "aud": ISSUER + "/token",
-        "iat": now,
-        "exp": now + 60,
-        "jti": secrets.token_urlsafe(16),
-    }
-    claims.update(overrides)
-    return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
-
-
-def exchange(flow, client_assertion: str):
-    """Get a fresh code for the JWT client and exchange it with ``client_assertion``."""
-    resp, _ = flow.authorize(client_id=CLIENT)
-    code = query_of(resp.location)["code"]
-    return flow.client.post(
-        "/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": REDIRECT,
-            "client_id": CLIENT,
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            "client_assertion": client_assertion,
-        },
-    )
+from tests.idp.oidc.helpers import ISSUER
+from tests.idp.oidc.helpers import JWT_CLIENT as CLIENT
+from tests.idp.oidc.helpers import REDIRECT
+from tests.idp.oidc.helpers import assertion
+from tests.idp.oidc.helpers import exchange
+from tests.idp.oidc.helpers import query_of
 
 
 def test_signed_assertion_is_accepted(jwt_flow, client_key):

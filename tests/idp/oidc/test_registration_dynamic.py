@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.idp.oidc.conftest import ISSUER
-from tests.idp.oidc.conftest import basic
-from tests.idp.oidc.conftest import query_of
+from tests.idp.oidc.helpers import ISSUER
+from tests.idp.oidc.helpers import basic
+from tests.idp.oidc.helpers import query_of
 
 CB = "https://dyn.example/cb"
 

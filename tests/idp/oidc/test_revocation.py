@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.idp.oidc.conftest import basic
+from tests.idp.oidc.helpers import basic
 
 
 def _userinfo_status(flow, access_token: str) -> int:
@@ -42,8 +42,8 @@ def test_revocation_needs_client_authentication(logged_in):
 
 
 def test_another_client_cannot_revoke_the_token(logged_in, oidc_app):
+    from idp.db import db
     from idp.domain.clients import create_client
-    from idp.extensions import db
 
     with oidc_app.app_context():
         create_client(db.session, "other", "other-secret-123", ["https://other.example/cb"])

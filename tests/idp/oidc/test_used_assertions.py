@@ -1,5 +1,6 @@
 """``private_key_jwt`` replay protection: each assertion ``jti`` is used once, kept in ``used_assertion``
-until the assertion expires, then deleted."""
+until the assertion expires, then deleted.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +10,21 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlalchemy import select
 
-from tests.idp.oidc.test_private_key_jwt import assertion
-from tests.idp.oidc.test_private_key_jwt import client_key  # noqa: F401  (fixture)
-from tests.idp.oidc.test_private_key_jwt import exchange
-from tests.idp.oidc.test_private_key_jwt import jwt_flow  # noqa: F401  (fixture)
+from tests.idp.oidc.helpers import assertion
+from tests.idp.oidc.helpers import exchange
 
 NOW = datetime(2026, 3, 1, 12, 0, 0)
 
 
 def _rows(app) -> list[tuple[str, str]]:
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.assertions import UsedAssertion
 
     with app.app_context():
         return [(r.client_id, r.jti) for r in db.session.scalars(select(UsedAssertion))]
 
 
-def test_replay_is_refused_and_the_jti_is_stored(jwt_flow, client_key):  # noqa: F811
+def test_replay_is_refused_and_the_jti_is_stored(jwt_flow, client_key):
     once = assertion(client_key, jti="assertion-1")
     assert exchange(jwt_flow, once).status_code == 200
     assert _rows(jwt_flow.app) == [("jwt-app", "assertion-1")]
@@ -35,13 +34,13 @@ def test_replay_is_refused_and_the_jti_is_stored(jwt_flow, client_key):  # noqa:
     assert exchange(jwt_flow, assertion(client_key)).status_code == 200
 
 
-def test_overlong_jti_is_refused_not_a_server_error(jwt_flow, client_key):  # noqa: F811
+def test_overlong_jti_is_refused_not_a_server_error(jwt_flow, client_key):
     resp = exchange(jwt_flow, assertion(client_key, jti="x" * 300))
     assert resp.status_code == 401 and resp.get_json()["error"] == "invalid_client"
 
 
 def test_same_jti_of_different_clients_and_expiry_cleanup(idp_app):
-    from idp.extensions import db
+    from idp.db import db
     from idp.models.assertions import UsedAssertion
     from idp.models.assertions import use_assertion_once
 

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from idp.extensions import db
+from idp.db import db
 from labkit.cliutil import emit
 from labkit.cliutil import fail
 from labkit.cliutil import in_app_of

@@ -1,6 +1,6 @@
 """Serve a throw-away IdP with gunicorn on loopback and drive its pages like a browser.
 
-Used by ``bench/token_endpoint.py`` and by the integration test with an independent RP library.
+Used by the integration test with an independent RP library and by the benchmarks under ``bench/``.
 Everything lives in a temporary directory (or a database of its own) and is removed on exit.
 """
 
@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: argon2 at its cheapest, as in the tests (the bench reports what it used).
 CHEAP_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8", "ARGON2_PARALLELISM": "1"}
 PASSWORD = "Gosuslugi+2024"
@@ -96,7 +96,7 @@ def idp_env(database_url: str, port: int, workdir: Path, **settings: str) -> dic
 
 def create_schema(env: dict[str, str]) -> None:
     """Create the IdP tables from the models (the same schema the migrations describe)."""
-    code = "from idp import create_app\nfrom idp.extensions import db\nwith create_app().app_context(): db.create_all()"
+    code = "from idp import create_app\nfrom idp.db import db\nwith create_app().app_context(): db.create_all()"
     subprocess.run([_python(), "-c", code], env=env, cwd=ROOT, check=True, timeout=120)
 
 
@@ -108,7 +108,7 @@ def _wait_ready(base_url: str, proc: subprocess.Popen, timeout: float = 60) -> N
         try:
             if requests.get(base_url + "/.well-known/openid-configuration", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a busy machine
             pass
         time.sleep(0.2)
     raise RuntimeError("the IdP did not start in time")

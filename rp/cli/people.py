@@ -1,4 +1,4 @@
-"""``fedlab rp people ...`` and ``fedlab rp link remove``: the school's people and their Gosuslugi links."""
+"""``fedlab rp people ...`` (or ``person``) and ``fedlab rp link remove``: the people and their Gosuslugi links."""
 
 from __future__ import annotations
 

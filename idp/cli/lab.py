@@ -7,7 +7,7 @@ from typing import Any
 import click
 from flask import current_app
 
-from idp.extensions import db
+from idp.db import db
 from labkit.cliutil import emit
 from labkit.cliutil import fail
 from labkit.cliutil import in_app_of
@@ -264,7 +264,5 @@ def pace_set(pace: str, factor: int | None, as_json: bool) -> None:
     emit(data, as_json, _pace_line(data))
 
 
-def register(group: click.Group) -> None:
-    """Add the lab's commands to the ``fedlab idp`` group."""
-    for command in (clock_group, inbox_command, registry_group, checks_group, policy_group, pace_group):
-        group.add_command(command)
+#: The lab's commands of the ``fedlab idp`` group.
+COMMANDS = (clock_group, inbox_command, registry_group, checks_group, policy_group, pace_group)

@@ -1,5 +1,6 @@
 """Read a rendered page the way assistive technology does: elements by id, their attributes and text, and what
-an ``aria-describedby`` points to (stdlib HTML parser, no browser)."""
+an ``aria-describedby`` points to (stdlib HTML parser, no browser).
+"""
 
 from __future__ import annotations
 

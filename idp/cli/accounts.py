@@ -1,4 +1,4 @@
-"""``fedlab idp ...`` commands: accounts, database, demo data (more areas add their groups here)."""
+"""``fedlab idp account ...``: accounts created directly, with their JSON form."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import json
 from typing import Any
 
 import click
-from flask import current_app
 
-from idp.extensions import db
+from idp.db import db
 from labkit.cliutil import fail
 from labkit.cliutil import in_app_of
 from labkit.cliutil import iso_date
@@ -51,12 +50,7 @@ def account_json(account) -> dict[str, Any]:
 in_app = in_app_of("idp:create_app")
 
 
-@click.group("idp")
-def idp_cli() -> None:
-    """The identity provider (Госуслуги)."""
-
-
-@idp_cli.group("account")
+@click.group("account")
 def account_group() -> None:
     """Accounts."""
 
@@ -103,33 +97,3 @@ def account_create(as_json: bool, **fields: Any) -> None:
         click.echo(json.dumps(account_json(account), ensure_ascii=False, indent=2))
     else:
         click.echo(f"created account {account.oid} ({account.full_name}, {account.level})")
-
-
-@idp_cli.group("db")
-def db_group() -> None:
-    """Database schema."""
-
-
-@db_group.command("upgrade")
-@in_app
-def db_upgrade() -> None:
-    """Create or migrate the IdP database to the latest schema."""
-    from flask_migrate import upgrade
-
-    upgrade(directory=current_app.extensions["migrate"].directory)
-    click.echo("idp database is up to date")
-
-
-from idp.oidc.cli import client_group  # noqa: E402  (the OpenID Provider's command groups)
-from idp.oidc.cli import keys_group  # noqa: E402
-
-idp_cli.add_command(client_group)
-idp_cli.add_command(keys_group)
-
-from idp.lab_cli import register as register_lab_commands  # noqa: E402  (clock, inbox, registry, checks, policy)
-
-register_lab_commands(idp_cli)
-
-from idp.faults_cli import register as register_fault_commands  # noqa: E402  (fault, claims, trainer)
-
-register_fault_commands(idp_cli)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from idp.extensions import db
+from idp.db import db
 from labkit.cliutil import emit
 from labkit.cliutil import fail
 from labkit.cliutil import in_app_of
@@ -37,8 +37,11 @@ def fault_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @in_app
 def fault_add(kind: str, as_json: bool, **options) -> None:
-    """Add a fault of KIND: authorize_error, token_error, token_slow, id_token_unknown_key, id_token_wrong_iss,
-    id_token_wrong_aud, id_token_wrong_nonce, id_token_expired, id_token_missing_claims, userinfo_wrong_sub."""
+    """Add a fault of KIND.
+
+    KIND is one of: authorize_error, token_error, token_slow, id_token_unknown_key, id_token_wrong_iss,
+    id_token_wrong_aud, id_token_wrong_nonce, id_token_expired, id_token_missing_claims, userinfo_wrong_sub.
+    """
     from idp.domain import faults
 
     try:
@@ -151,8 +154,5 @@ trainer_command = make_trainer_command(
 )
 
 
-def register(group: click.Group) -> None:
-    """Add these commands to ``fedlab idp``."""
-    group.add_command(fault_group)
-    group.add_command(claims_group)
-    group.add_command(trainer_command)
+#: The fault, scripted-claims and trainer commands of the ``fedlab idp`` group.
+COMMANDS = (fault_group, claims_group, trainer_command)

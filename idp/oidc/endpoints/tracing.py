@@ -1,0 +1,82 @@
+"""The protocol trace of the endpoints: which login a request belongs to, and the recorder after each response."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask import request
+from sqlalchemy import select
+
+from idp.db import db
+from idp.models.oauth import Token
+from idp.oidc import context
+from idp.oidc import trace
+
+log = logging.getLogger(__name__)
+
+
+def trace_of_token(token_value: str | None) -> str | None:
+    """Return the trace of the login that issued this access or refresh token (None if unknown)."""
+    if not token_value:
+        return None
+    return db.session.scalar(
+        select(Token.trace_id).where((Token.access_token == token_value) | (Token.refresh_token == token_value))
+    )
+
+
+def _masked_location(location: str) -> str:
+    parts = urlsplit(location)
+    masked, _ = trace.mask_params(dict(parse_qsl(parts.query)))
+    base = location.split("?", 1)[0]
+    return base + ("?" + urlencode(masked) if masked else "")
+
+
+def record_exchange(response):
+    """Append this request and its response to the login's trace (never failing the response)."""
+    exchange = context.current()
+    step = exchange.step
+    if not step or not current_app.config.get("OIDC_TRACE", True):
+        return response
+    try:
+        params, decoded = trace.mask_params(request.values.to_dict())
+        req = {"params": params, "headers": trace.mask_headers(dict(request.headers))}
+        req["channel"] = trace.channel_of(step, dict(request.headers), bool(request.cookies), request.values)
+        if decoded:
+            req["decoded"] = decoded
+        resp: dict = {"headers": trace.mask_headers(dict(response.headers))}
+        if response.location:
+            resp["location"] = _masked_location(response.location)
+            resp["headers"].pop("Location", None)
+        if response.mimetype == "application/json":
+            body = response.get_json(silent=True)
+            if isinstance(body, dict):
+                resp["body"], decoded_body = trace.mask_params(body)
+                if decoded_body:
+                    resp["decoded"] = decoded_body
+        elif response.mimetype == "text/html":
+            resp["body"] = "(HTML page)"
+        if exchange.faults:
+            resp["faults"] = exchange.faults
+        trace.record(
+            db.session,
+            exchange.trace_id or uuid.uuid4().hex,
+            step=step,
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            request=req,
+            response=resp,
+            client_id=request.values.get("client_id") or None,
+            account_oid=exchange.account_oid,
+            state=request.values.get("state") if step == "authorize" else None,
+        )
+        db.session.commit()
+    except Exception:  # noqa: BLE001  (tracing must never break the protocol)
+        db.session.rollback()
+        log.exception("could not record the protocol trace")
+    return response

@@ -1,0 +1,77 @@
+"""The diary's real OIDC client (Authlib, as the diary runs it) logs in at the real IdP, in process.
+
+``responses`` sits in front of ``requests`` and hands every back-channel call (discovery, JWKS, token,
+userinfo) to the IdP's Flask test client; the browser's front-channel steps go through the two test
+clients. No ports, no threads.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import responses
+
+from tests.helpers.forms import csrf_token
+from tests.idp.oidc.helpers import ISSUER
+from tests.idp.oidc.helpers import Flow
+from tests.idp.oidc.helpers import make_account
+from tests.rp.fakeop import add_person
+
+CLIENT_ID = "dnevnik"
+CLIENT_SECRET = "s3cret-of-the-diary"
+CALLBACK = "http://rp.test/login/callback"
+
+
+def forward_to(idp_client):
+    """Return a ``responses`` callback that answers a request to the IdP with the IdP's test client."""
+
+    def callback(request):
+        url = urlsplit(request.url)
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        answer = idp_client.open(url.path, method=request.method, query_string=url.query, headers=headers, data=body)
+        return answer.status_code, dict(answer.headers), answer.get_data()
+
+    return callback
+
+
+def test_the_diary_logs_in_at_the_idp_through_its_real_client(idp_app, rp_app):
+    from idp.db import db as idp_db
+    from idp.domain.clients import create_client
+    from rp.domain.regions import ensure_region
+    from rp.extensions import db as rp_db
+
+    with idp_app.app_context():
+        create_client(idp_db.session, CLIENT_ID, CLIENT_SECRET, [CALLBACK], name="Дневник.ру")
+        idp_db.session.commit()
+    with rp_app.app_context():
+        ensure_region(rp_db.session, "test", "Тестовая область", ISSUER, CLIENT_ID, CLIENT_SECRET)
+    add_person(rp_app)  # the diary knows Ivanova, not yet linked to a Gosuslugi account
+    browser_at_idp = Flow(idp_app, idp_app.test_client())
+    browser_at_idp.login(make_account(idp_app))
+    browser_at_rp = rp_app.test_client()
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        to_idp = forward_to(idp_app.test_client())
+        for method in (responses.GET, responses.POST):
+            rsps.add_callback(method, re.compile(re.escape(ISSUER) + r"/.*"), callback=to_idp)
+
+        start = browser_at_rp.get("/login/esia/test")
+        assert start.status_code == 302 and start.headers["Location"].startswith(ISSUER + "/authorize?")
+        authorize = urlsplit(start.headers["Location"])
+        page = browser_at_idp.client.get(f"{authorize.path}?{authorize.query}")
+        if page.status_code == 200:  # the consent page
+            html = page.get_data(as_text=True)
+            action = re.search(r'<form method="post" action="([^"]+)"', html).group(1).replace("&amp;", "&")
+            page = browser_at_idp.client.post(action, data={"csrf_token": csrf_token(html), "allow": "1"})
+        assert page.status_code == 302 and page.headers["Location"].startswith(CALLBACK + "?")
+        back = urlsplit(page.headers["Location"])
+        landed = browser_at_rp.get(f"{back.path}?{back.query}")
+        called = [(urlsplit(c.request.url).path, c.response.status_code) for c in rsps.calls]
+
+    assert landed.status_code == 302, landed.get_data(as_text=True)[:500]
+    assert landed.headers["Location"] == "/login/esia/first/person"
+    person = browser_at_rp.get("/login/esia/first/person").get_data(as_text=True)
+    assert "Иванова" in person and "Петровна" in person and "14.03.1984" in person
+    assert ("/token", 200) in called and ("/userinfo", 200) in called
