@@ -14,7 +14,7 @@ PARALLEL := -n 2 --dist loadfile
 # tell apart (it would run one case per app): that file runs in a single process.
 SERIAL := tests/test_schemathesis.py
 
-.PHONY: run test test-fast test-quick test-e2e test-postgres setup install translations extract system-deps esia-clients lint format bench clean
+.PHONY: run test test-fast test-quick test-e2e test-postgres setup install translations extract system-deps esia-clients a11y-deps lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,17 @@ $(ESIA_NODE)/node_modules/.package-lock.json: $(ESIA_NODE)/package-lock.json
 
 esia-clients: $(ESIA_NODE)/node_modules/.package-lock.json
 
+# axe-core for the browser accessibility tests, pinned by tests/a11y/node/package-lock.json.
+A11Y_NODE := tests/a11y/node
+$(A11Y_NODE)/node_modules/.package-lock.json: $(A11Y_NODE)/package.json $(A11Y_NODE)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi; }
+	cd $(A11Y_NODE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+a11y-deps: $(A11Y_NODE)/node_modules/.package-lock.json
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -70,7 +81,7 @@ format: install
 	$(BIN)/ruff format .
 
 # Every test on SQLite (with a coverage summary), then the suite again on PostgreSQL (127.0.0.1:5432, a database of its own per run).
-test: system-deps translations lint esia-clients
+test: system-deps a11y-deps translations lint esia-clients
 	$(BIN)/pytest $(PARALLEL) --ignore=$(SERIAL) --cov --cov-report=term $(PYTEST_ARGS)
 	$(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
 	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
@@ -86,7 +97,7 @@ test-fast: translations esia-clients
 test-quick: translations
 	$(BIN)/pytest -m "not e2e and not slow" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 
-test-e2e: system-deps translations
+test-e2e: system-deps a11y-deps translations
 	$(BIN)/pytest -m e2e $(PARALLEL) $(PYTEST_ARGS)
 
 bench: translations

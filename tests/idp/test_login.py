@@ -65,7 +65,7 @@ def test_wrong_password_and_unknown_login_get_the_same_generic_error(idp_client,
     for res in (wrong, unknown, garbage):
         assert res.status_code == 401
         assert "Неверный логин или пароль." in res.get_data(as_text=True)
-    error = re.compile(r'<div class="flash flash-error" role="alert">(.*?)</div>', re.S)
+    error = re.compile(r'<div class="error-summary"[^>]*role="alert"[^>]*>(.*?)</div>', re.S)
     assert error.search(wrong.get_data(as_text=True)).group(1) == error.search(unknown.get_data(as_text=True)).group(1)
     assert "Выйти" not in wrong.get_data(as_text=True)
 
