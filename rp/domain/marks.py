@@ -16,6 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
+from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from rp.models.journal import AttendanceCode
 from rp.models.journal import AttendanceEntry
 from rp.models.journal import Mark
 from rp.models.journal import WorkType
+from rp.models.school import Enrolment
 from rp.models.school import Subject
 from rp.models.school import SubjectGroup
 from rp.models.timetable import Lesson
@@ -81,6 +83,18 @@ class SubjectMarks:
         return suggest_period_mark(self.average)
 
 
+def lessons_of_pupils(pupil_ids: list[int], start: date, end: date) -> Select:
+    """Select the ids of the lessons from ``start`` to ``end`` of the subject groups of the pupils' classes.
+
+    A pupil's marks and attendance are recorded at the lessons of the classes they are enrolled in (the
+    journal offers a lesson's own class only), so these lessons hold all of the pupils' entries in the
+    range. Reading them by ``(group_id, date)`` bounds the work by the range, not by the pupils' history.
+    """
+    classes = select(Enrolment.class_id).where(Enrolment.pupil_id.in_(pupil_ids))
+    groups = select(SubjectGroup.id).where(SubjectGroup.class_id.in_(classes))
+    return select(Lesson.id).where(Lesson.group_id.in_(groups), Lesson.date >= start, Lesson.date <= end)
+
+
 def pupil_marks(session: Session, pupil_id: int, start: date, end: date) -> list[SubjectMarks]:
     """Return a pupil's marks between ``start`` and ``end`` (inclusive), grouped by subject in name order."""
     rows = session.execute(
@@ -89,7 +103,7 @@ def pupil_marks(session: Session, pupil_id: int, start: date, end: date) -> list
         .join(WorkType, WorkType.id == Mark.work_type_id)
         .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
         .join(Subject, Subject.id == SubjectGroup.subject_id)
-        .where(Mark.pupil_id == pupil_id, Lesson.date >= start, Lesson.date <= end)
+        .where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lessons_of_pupils([pupil_id], start, end)))
         .order_by(Subject.name, Lesson.date, Mark.id)
     ).all()
     by_subject: dict[int, SubjectMarks] = {}
@@ -110,7 +124,7 @@ def averages_for_pupils(
         .join(Lesson, Lesson.id == Mark.lesson_id)
         .join(WorkType, WorkType.id == Mark.work_type_id)
         .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
-        .where(Mark.pupil_id.in_(pupil_ids), Lesson.date >= start, Lesson.date <= end)
+        .where(Mark.pupil_id.in_(pupil_ids), Mark.lesson_id.in_(lessons_of_pupils(pupil_ids, start, end)))
     ).all()
     pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for pupil_id, subject_id, value, weight in rows:
@@ -128,7 +142,10 @@ def absence_totals(
         select(AttendanceEntry.pupil_id, AttendanceCode.code)
         .join(Lesson, Lesson.id == AttendanceEntry.lesson_id)
         .join(AttendanceCode, AttendanceCode.id == AttendanceEntry.code_id)
-        .where(AttendanceEntry.pupil_id.in_(pupil_ids), Lesson.date >= start, Lesson.date <= end)
+        .where(
+            AttendanceEntry.pupil_id.in_(pupil_ids),
+            AttendanceEntry.lesson_id.in_(lessons_of_pupils(pupil_ids, start, end)),
+        )
     )
     if group_ids is not None:
         query = query.where(Lesson.group_id.in_(group_ids))

@@ -12,6 +12,7 @@ from flask import request
 from flask import session
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from rp.domain import access
 from rp.domain.calendar import parse_day
@@ -125,6 +126,7 @@ def _periods_for(pupil: Person) -> list[Period]:
         db.session.scalars(
             select(Period)
             .join(SchoolYear, SchoolYear.id == Period.year_id)
+            .options(contains_eager(Period.year))
             .where(Period.year_id.in_(year_ids))
             .order_by(SchoolYear.starts_on.desc(), Period.starts_on, Period.kind.desc())
         )
