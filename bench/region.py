@@ -421,7 +421,7 @@ def report(app, results: dict[str, dict[str, dict]], sizes: dict[str, int], plan
         for name, r in results[lb].items():
             seen = set()
             for statement, parameters, _ in r["log"]:
-                if not statement.lstrip().upper().startswith("SELECT") or statement in seen:
+                if not statement.lstrip().upper().startswith(("SELECT", "WITH")) or statement in seen:
                     continue
                 seen.add(statement)
                 _, scans = explain(app, statement, parameters, analyze=False)
@@ -438,7 +438,7 @@ def report(app, results: dict[str, dict[str, dict]], sizes: dict[str, int], plan
         for name, r in results[labels[0]].items():
             timed = []
             for statement, parameters, spent in r["log"]:
-                if statement.lstrip().upper().startswith("SELECT"):
+                if statement.lstrip().upper().startswith(("SELECT", "WITH")):
                     plan, _ = explain(app, statement, parameters, analyze=True)
                     found = re.search(r"Execution Time: ([\d.]+) ms", plan)
                     timed.append((float(found.group(1)) / 1000 if found else spent, statement, plan))

@@ -113,7 +113,7 @@ def _statements(app, r: dict) -> dict[str, list[tuple[str, object]]]:
         finally:
             event.remove(engine, "before_cursor_execute", record)
         assert response.status_code == 200, (name, response.status_code)
-        seen[name] = [(s, p) for s, p in log if s.lstrip().upper().startswith("SELECT")]
+        seen[name] = [(s, p) for s, p in log if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     return seen
 
 
