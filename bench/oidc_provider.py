@@ -53,11 +53,13 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.token_endpoint import percentile  # noqa: E402
+from fedlab import gunicorn_conf  # noqa: E402
 from tests.helpers.served_idp import ROOT  # noqa: E402
 from tests.helpers.served_idp import _python  # noqa: E402
 from tests.helpers.served_idp import forms_of  # noqa: E402
 from tests.helpers.served_idp import free_port  # noqa: E402
 from tests.helpers.served_idp import stop  # noqa: E402
+from tests.helpers.statement_budgets import BUDGETS  # noqa: E402
 
 # authlib.jose still verifies ID tokens in authlib 1.x (the apps use it too); its notice is noise here.
 warnings.filterwarnings("ignore", message="authlib.jose module is deprecated")
@@ -283,7 +285,7 @@ def lab_idp(workdir: Path, port: int, cheap: bool):
     _fedlab(env, "idp", "client", "create", "--client-id", CLIENT_ID, "--redirect-uri", REDIRECT, "--secret", SECRET)
     person = next(p for p in DEMO_PEOPLE if p.phone)
     log = workdir / "idp-gunicorn.log"
-    command = [_python(), *gunicorn_command("idp:create_app()", port, 2)[1:]]
+    command = [_python(), *gunicorn_command("idp:create_app()", port)[1:]]
     with log.open("w") as out:
         proc = subprocess.Popen(
             command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -344,12 +346,13 @@ def node_versions() -> str:
 
 LAB_COUNTER = r"""
 import json, sys, time
+TRACE_LOGINS = 5
 sys.path.insert(0, ".")
 from sqlalchemy import event
 import argon2
 from bench.oidc_provider import test_client_login
 from idp import create_app
-from idp.extensions import db
+from idp.db import db
 
 app = create_app()
 calls = {"verify": 0, "hash": 0}
@@ -368,11 +371,25 @@ def on_commit(conn):
     counts[-1][2] += 1
 event.listen(engine, "before_cursor_execute", on_statement)
 event.listen(engine, "commit", on_commit)
-steps = test_client_login(app, counts, sys.argv[1], sys.argv[2])
+from idp.oidc.endpoints import tracing
+traced = [0.0]
+def timed(response, _record=tracing.record_exchange):
+    t0 = time.process_time()
+    try:
+        return _record(response)
+    finally:
+        traced[0] += time.process_time() - t0
+for funcs in app.after_request_funcs.values():
+    funcs[:] = [timed if f is tracing.record_exchange else f for f in funcs]
+test_client_login(app, counts, sys.argv[1], sys.argv[2])
+steps, calls_made = list(counts), dict(calls)
+traced[0] = 0.0
+for _ in range(TRACE_LOGINS):
+    test_client_login(app, counts, sys.argv[1], sys.argv[2])
+trace_ms = traced[0] * 1000 / TRACE_LOGINS
 keys = ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM")
 params = {k: app.config[k] for k in keys}
 hasher = argon2.PasswordHasher(time_cost=params[keys[0]], memory_cost=params[keys[1]], parallelism=params[keys[2]])
-calls_made = dict(calls)
 digest = hasher.hash("Bench+password-0")
 spent = {}
 for name, fn in (("verify", lambda: hasher.verify(digest, "Bench+password-0")), ("hash", lambda: hasher.hash("x"))):
@@ -381,7 +398,7 @@ for name, fn in (("verify", lambda: hasher.verify(digest, "Bench+password-0")), 
     for _ in range(5):
         fn()
     spent[name] = ((time.process_time() - t0) / 5, (time.perf_counter() - w0) / 5)
-print(json.dumps({"steps": counts, "argon2": params, "calls": calls_made, "cost": spent}))
+print(json.dumps({"steps": steps, "argon2": params, "calls": calls_made, "cost": spent, "trace_ms": trace_ms}))
 """
 
 
@@ -395,8 +412,8 @@ def test_client_login(app, counts: list, login: str, password: str) -> list:
         "client_id": CLIENT_ID,
         "redirect_uri": REDIRECT,
         "scope": SCOPE,
-        "state": "s",
-        "nonce": "n",
+        "state": secrets.token_urlsafe(12),
+        "nonce": secrets.token_urlsafe(12),
         "code_challenge": challenge,
         "code_challenge_method": "S256",
     }
@@ -506,7 +523,9 @@ def print_figures(lab: Server, ref: Server, counts: dict, rounds: int, threads: 
     )
     print(f"load average before the rounds: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (other work shares it)")
     print(
-        f"lab IdP: gunicorn as `fedlab serve` runs it (2 sync workers), {'cheap' if cheap else 'default'} settings, "
+        f"lab IdP: gunicorn as `fedlab serve` runs it ({gunicorn_conf.workers} gthread workers x "
+        f"{gunicorn_conf.threads} threads, keep-alive {gunicorn_conf.keepalive} s), "
+        f"{'cheap' if cheap else 'default'} settings, "
         f"trace on; argon2id time_cost={params['ARGON2_TIME_COST']} memory_cost={params['ARGON2_MEMORY_COST']} KiB "
         f"parallelism={params['ARGON2_PARALLELISM']}"
     )
@@ -531,8 +550,12 @@ def print_figures(lab: Server, ref: Server, counts: dict, rounds: int, threads: 
     )
     total = [sum(c[1] for c in counts["steps"]), sum(c[2] for c in counts["steps"])]
     print(f"\n  lab IdP, one login in-process (Flask test client): {total[0]} statements, {total[1]} commits")
-    for label, statements, commits in counts["steps"]:
-        print(f"    {label:<40} {statements:>4} statements {commits:>3} commits")
+    logged_in_step = [i for i, c in enumerate(counts["steps"]) if c[0] == "GET /authorize"][-1]
+    for i, (label, statements, commits) in enumerate(counts["steps"]):
+        budget = BUDGETS.get(label) if label != "GET /authorize" or i == logged_in_step else None
+        held = f"   budget {budget[0]} / {budget[1]}" if budget else ""
+        print(f"    {label:<40} {statements:>4} statements {commits:>3} commits{held}")
+    print(f"  protocol trace: {counts['trace_ms']:.2f} ms CPU per login (recording after each protocol response)")
 
 
 if __name__ == "__main__":
