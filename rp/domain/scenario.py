@@ -19,6 +19,7 @@ from rp.models.linking import LinkingRecord
 from rp.models.people import Identity
 from rp.models.people import Person
 from rp.models.people import User
+from rp.models.regions import DEFAULT_SCOPE
 from rp.models.regions import Region
 from rp.models.school import PersonRole
 from rp.models.school import School
@@ -29,7 +30,7 @@ from shared.scenarios import Scenario
 #: Tables a reset keeps unless told otherwise: option name -> table.
 KEPT_TABLES = {"keep_regions": "region"}
 #: The demo region's name, title and scopes (as ``fedlab setup`` creates it).
-DEMO_REGION = ("dvinaland", "Архангельская область", "openid fullname birthdate gender snils email mobile")
+DEMO_REGION = ("dvinaland", "Архангельская область", DEFAULT_SCOPE)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,10 @@ import re
 
 from sqlalchemy import select
 
-from tests.rp.diary_fixtures import TODAY
-from tests.rp.diary_fixtures import client_for
-from tests.rp.diary_fixtures import csrf_token
-from tests.rp.diary_fixtures import person_id
-from tests.rp.diary_fixtures import school  # noqa: F401
+from tests.helpers.forms import csrf_token
+from tests.rp.helpers import TODAY
+from tests.rp.helpers import client_for
+from tests.rp.helpers import person_id
 
 
 def _teacher_group(app):

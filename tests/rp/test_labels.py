@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.rp.diary_fixtures import client_for
-from tests.rp.diary_fixtures import school  # noqa: F401
+from tests.rp.helpers import client_for
 
 
 def test_label_functions_translate_and_pass_unknown_values_through(rp_app):
