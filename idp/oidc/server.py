@@ -67,14 +67,16 @@ def issuer() -> str:
 
 
 def query_client(client_id: str) -> OAuth2Client | None:
-    """Find a registered client by its identifier."""
+    """Find a registered client by its identifier (read once per transaction; an unknown one is asked again)."""
     if not client_id:
         return None
-    return read_once(
-        db.session,
-        ("client", client_id),
-        lambda: db.session.scalar(select(OAuth2Client).where(OAuth2Client.client_id == client_id)),
+    key = ("client", client_id)
+    client = read_once(
+        db.session, key, lambda: db.session.scalar(select(OAuth2Client).where(OAuth2Client.client_id == client_id))
     )
+    if client is None:
+        forget(db.session, key)
+    return client
 
 
 def save_token(token: dict, request) -> None:
