@@ -14,7 +14,7 @@ PARALLEL := -n 2 --dist loadfile
 # tell apart (it would run one case per app): that file runs in a single process.
 SERIAL := tests/test_schemathesis.py
 
-.PHONY: run test test-fast test-quick test-e2e test-postgres setup install translations extract system-deps esia-clients a11y-deps lint format bench clean
+.PHONY: run test test-fast test-quick test-e2e test-postgres setup install translations extract system-deps esia-clients a11y-deps lint format bench bench-idp bench-region clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,16 @@ test-e2e: system-deps a11y-deps translations
 bench: translations
 	$(BIN)/python bench/token_endpoint.py
 	$(BIN)/python bench/logins.py
+
+# The lab IdP against panva's oidc-provider (npm, pinned by bench/oidc-provider/package-lock.json).
+bench-idp: translations
+	cd bench/oidc-provider && npm ci --no-audit --no-fund --silent
+	$(BIN)/python bench/oidc_provider.py $(BENCH_ARGS)
+
+# The diary at region scale (100 schools, 50,000 pupils, ~10 M marks), on SQLite then PostgreSQL.
+bench-region: translations
+	$(BIN)/python bench/region.py $(BENCH_ARGS)
+	$(BIN)/python bench/region.py --postgres $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .cache $(ESIA_NODE)/node_modules

@@ -41,8 +41,8 @@ def setup(only: str | None) -> None:
 
 
 @main.command("serve")
-@click.option("--workers", default=2, show_default=True, help="gunicorn workers per app.")
-def serve(workers: int) -> None:
+@click.option("--workers", type=int, default=None, help="gunicorn workers per app (default: one per CPU, at least 2).")
+def serve(workers: int | None) -> None:
     """Serve both apps with gunicorn on loopback until Ctrl-C."""
     from fedlab.serve import serve_both
 

@@ -11,16 +11,21 @@ import time
 HOST = "127.0.0.1"
 
 
-def gunicorn_command(factory: str, port: int, workers: int) -> list[str]:
-    """Return the gunicorn command line serving ``factory`` on loopback."""
+def gunicorn_command(factory: str, port: int, workers: int | None = None) -> list[str]:
+    """Return the gunicorn command line serving ``factory`` on loopback (gthread workers, keep-alive).
+
+    ``workers`` None: sized by CPU count (:mod:`fedlab.gunicorn_conf`).
+    """
+    sizing = ["--workers", str(workers)] if workers else []
     return [
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        "python:fedlab.gunicorn_conf",
         "--bind",
         f"{HOST}:{port}",
-        "--workers",
-        str(workers),
+        *sizing,
         "--access-logfile",
         "-",
         "--graceful-timeout",
@@ -31,7 +36,7 @@ def gunicorn_command(factory: str, port: int, workers: int) -> list[str]:
     ]
 
 
-def serve_both(workers: int = 2) -> int:
+def serve_both(workers: int | None = None) -> int:
     """Start the IdP and the diary, print where they are, and wait until Ctrl-C or a crash."""
     from fedlab.setup import demo_logins
 

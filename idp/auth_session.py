@@ -19,7 +19,15 @@ from labkit.sessions import reset_session
 from labkit.sessions import safe_next
 from labkit.sessions import start_session
 
-__all__ = ["auth_time", "current_account", "login_account", "login_required", "logout", "safe_next"]
+__all__ = [
+    "auth_time",
+    "current_account",
+    "current_account_id",
+    "login_account",
+    "login_required",
+    "logout",
+    "safe_next",
+]
 
 
 def login_account(account: Account, method: str = "pwd") -> None:
@@ -35,6 +43,11 @@ def logout() -> None:
 def current_account() -> Account | None:
     """Return the logged-in account, or None."""
     return logged_in(db, Account, "account_id", "current_account")
+
+
+def current_account_id() -> int | None:
+    """Return the logged-in account's id from the session cookie (no database read), or None."""
+    return session.get("account_id")
 
 
 def auth_time() -> int | None:

@@ -15,6 +15,7 @@ from flask import current_app
 from flask import request
 from sqlalchemy.exc import SQLAlchemyError
 
+from idp import auth_session
 from idp.db import db
 from idp.domain import labstate
 from idp.domain import registry
@@ -24,17 +25,18 @@ log = logging.getLogger(__name__)
 
 #: Blueprints whose pages show an account's level or its registry checks.
 ACCOUNT_STATE_BLUEPRINTS = frozenset({"home", "profile", "operator", "lab", "consents"})
-#: Further pages that depend on the account's level: the login page and the authorization request.
+#: Further pages that depend on the logged-in account's level: the login page and the authorization request
+#: (for an anonymous visitor they show no account, so they complete nothing).
 ACCOUNT_STATE_ENDPOINTS = frozenset({"auth.login", "oidc.authorization.authorize"})
 #: Routes of those blueprints that are not pages (the health check, the presenter's inbox poll).
 NOT_PAGES = frozenset({"home.healthz", "lab.inbox_json"})
 
 
-def shows_account_state(endpoint: str | None, blueprint: str | None) -> bool:
+def shows_account_state(endpoint: str | None, blueprint: str | None, logged_in: bool = True) -> bool:
     """Return whether the request is for a page that shows account state (so due checks complete first)."""
     if endpoint is None or endpoint in NOT_PAGES:
         return False
-    return endpoint in ACCOUNT_STATE_ENDPOINTS or blueprint in ACCOUNT_STATE_BLUEPRINTS
+    return (endpoint in ACCOUNT_STATE_ENDPOINTS and logged_in) or blueprint in ACCOUNT_STATE_BLUEPRINTS
 
 
 def run_due(now: datetime | None = None) -> int:
@@ -48,7 +50,7 @@ def run_due(now: datetime | None = None) -> int:
 
 def complete_due_checks() -> None:
     """Complete checks that fell due (also after a restart); one indexed query when none is due."""
-    if not shows_account_state(request.endpoint, request.blueprint):
+    if not shows_account_state(request.endpoint, request.blueprint, auth_session.current_account_id() is not None):
         return
     try:
         first_due, now = ver.first_due_and_now(db.session)

@@ -27,6 +27,9 @@ from pydantic_settings import NoDecode
 from pydantic_settings import PydanticBaseSettingsSource
 from pydantic_settings import SettingsConfigDict
 
+from shared.passwords import LAB_HASH
+from shared.passwords import PRODUCTION_HASH
+
 #: Values that must be replaced before running with ``ENV = "production"``.
 DEV_SECRET_MARKER = "dev-only-"
 
@@ -97,12 +100,12 @@ class AppSettings(BaseSettings):
     """Wrong passwords in a row before a login is locked."""
     LOGIN_LOCKOUT_SECONDS: int = Field(default=900, ge=0)
     """How long a locked login stays locked."""
-    ARGON2_TIME_COST: int = Field(default=3, ge=1)
-    """argon2id iterations."""
-    ARGON2_MEMORY_COST: int = Field(default=65536, ge=8)
-    """argon2id memory in KiB."""
-    ARGON2_PARALLELISM: int = Field(default=4, ge=1)
-    """argon2id lanes."""
+    ARGON2_TIME_COST: int | None = Field(default=None, ge=1)
+    """argon2id iterations; unset: 1 in development (lab), 3 in production."""
+    ARGON2_MEMORY_COST: int | None = Field(default=None, ge=8)
+    """argon2id memory in KiB; unset: 4096 in development (lab), 65536 in production."""
+    ARGON2_PARALLELISM: int | None = Field(default=None, ge=1)
+    """argon2id lanes; unset: 1 in development (lab), 4 in production."""
     BABEL_DEFAULT_LOCALE: str = "ru"
     """The language of a visitor who chose none."""
     LANGUAGES: Annotated[list[str], NoDecode] = ["ru", "en"]
@@ -152,6 +155,7 @@ class AppSettings(BaseSettings):
             raise ConfigError(cls._describe(exc)) from None
         values = settings.model_dump()
         refuse_default_secrets(values, cls.SECRETS)
+        values.update(hash_settings(values))
         if values["SESSION_COOKIE_SECURE"] == "auto":
             public_url = str(values.get(cls.PUBLIC_URL, ""))
             values["SESSION_COOKIE_SECURE"] = values["ENV"] == "production" or public_url.lower().startswith("https://")
@@ -168,6 +172,16 @@ class AppSettings(BaseSettings):
             message = str(error["msg"]).removeprefix("Value error, ")
             lines.append(f"{where}: {message} (got {error.get('input')!r})")
         return "invalid settings: " + "; ".join(lines)
+
+
+def hash_settings(settings: Mapping[str, Any]) -> dict[str, int]:
+    """Return the argon2 settings with unset ones taken from the mode's costs (lab or production)."""
+    costs = PRODUCTION_HASH if settings.get("ENV") == "production" else LAB_HASH
+    return {
+        "ARGON2_TIME_COST": settings.get("ARGON2_TIME_COST") or costs.time_cost,
+        "ARGON2_MEMORY_COST": settings.get("ARGON2_MEMORY_COST") or costs.memory_cost,
+        "ARGON2_PARALLELISM": settings.get("ARGON2_PARALLELISM") or costs.parallelism,
+    }
 
 
 def refuse_default_secrets(settings: Mapping[str, Any], names: tuple[str, ...] | list[str]) -> None:

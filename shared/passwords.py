@@ -53,6 +53,12 @@ class HashParams:
     parallelism: int = 4
 
 
+#: Production: argon2-cffi's defaults (RFC 9106's second recommendation, 64 MiB, 3 passes, 4 lanes).
+PRODUCTION_HASH = HashParams(time_cost=3, memory_cost=65536, parallelism=4)
+#: Lab (development): a lab holds demo people, so a login's hash costs about a millisecond, not 200.
+LAB_HASH = HashParams(time_cost=1, memory_cost=4096, parallelism=1)
+
+
 def make_hasher(params: HashParams | None = None) -> PasswordHasher:
     """Return an argon2id hasher with the given cost parameters."""
     p = params or HashParams()
@@ -67,3 +73,14 @@ def verify_password(hasher: PasswordHasher, stored_hash: str | None, password: s
         return hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def rehashed(hasher: PasswordHasher, stored_hash: str | None, password: str) -> str | None:
+    """Return a new hash of a just-verified password whose stored hash used other parameters, else None."""
+    if not stored_hash:
+        return None
+    try:
+        needs = hasher.check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return None
+    return hasher.hash(password) if needs else None

@@ -29,11 +29,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idp.clock import clock
+from idp.domain.once import forget
+from idp.domain.once import read_once
 from idp.models.faults import Fault
 
 MAX_DELAY_SECONDS = 30.0
@@ -178,6 +179,7 @@ def add_fault(
     )
     session.add(row)
     session.flush()
+    forget(session, "faults")
     return row
 
 
@@ -192,6 +194,7 @@ def clear(session: Session, fault_id: int | None = None) -> int:
     for row in rows:
         session.delete(row)
     session.flush()
+    forget(session, "faults")
     return len(rows)
 
 
@@ -220,11 +223,12 @@ def fault_json(row: Fault) -> dict[str, Any]:
 def take(session: Session, kinds: str | tuple[str, ...], client_id: str | None) -> list[FiredFault]:
     """Fire the active faults of ``kinds`` that match ``client_id`` (one per kind, the oldest).
 
-    Each fired fault counts down one request; used-up ones are deleted. The caller commits.
+    Each fired fault counts down one request; used-up ones are deleted. The active faults are read
+    once per transaction (a request asks for several kinds). The caller commits.
     """
     wanted = (kinds,) if isinstance(kinds, str) else tuple(kinds)
-    scope = Fault.client_id.is_(None) if not client_id else or_(Fault.client_id.is_(None), Fault.client_id == client_id)
-    rows = session.scalars(select(Fault).where(Fault.kind.in_(wanted), scope).order_by(Fault.id)).all()
+    active = read_once(session, "faults", lambda: active_faults(session))
+    rows = [row for row in active if row.kind in wanted and row.client_id in (None, client_id or None)]
     fired: list[FiredFault] = []
     seen: set[str] = set()
     for row in rows:
@@ -237,6 +241,7 @@ def take(session: Session, kinds: str | tuple[str, ...], client_id: str | None) 
             row.remaining -= 1
             if row.remaining <= 0:
                 session.delete(row)
+                active.remove(row)
     session.flush()
     return fired
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from idp.clock import clock
+from idp.domain.once import forget
+from idp.domain.once import read_once
 from idp.models.lab import LabSetting
 
 CLOCK_OFFSET = "clock_offset_seconds"
@@ -15,12 +17,18 @@ CLOCK_OFFSET = "clock_offset_seconds"
 
 def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
     """Return a lab setting's stored value, or ``default`` when unset."""
-    row = session.get(LabSetting, key)
-    return row.value if row is not None else default
+
+    def load() -> str | None:
+        row = session.get(LabSetting, key)
+        return row.value if row is not None else None
+
+    value = read_once(session, ("lab_setting", key), load)
+    return value if value is not None else default
 
 
 def set_setting(session: Session, key: str, value: str) -> None:
     """Store a lab setting (the caller commits)."""
+    forget(session, ("lab_setting", key))
     row = session.get(LabSetting, key)
     if row is None:
         session.add(LabSetting(key=key, value=value))

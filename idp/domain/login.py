@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from idp.domain import labstate
 from idp.domain.accounts import find_by_login
 from idp.models.accounts import Account
+from shared.passwords import rehashed
 from shared.passwords import verify_password
 
 
@@ -44,7 +45,8 @@ def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
 def authenticate(session: Session, hasher: PasswordHasher, login: str, password: str, policy: LockoutPolicy) -> Account:
     """Return the account for these credentials, or raise :class:`LoginFailed` / :class:`LoginLocked`.
 
-    Failures are counted on the account (the caller commits them as well as a success).
+    Failures are counted on the account (the caller commits them as well as a success); a password
+    hashed with other parameters than the hasher's is hashed again with them.
     """
     account = find_by_login(session, login)
     if account is None:
@@ -69,5 +71,8 @@ def authenticate(session: Session, hasher: PasswordHasher, login: str, password:
         raise LoginFailed()
     account.failed_logins = 0
     account.locked_until = None
+    new_hash = rehashed(hasher, account.password_hash, password)
+    if new_hash is not None:
+        account.password_hash = new_hash
     session.flush()
     return account

@@ -41,6 +41,8 @@ from idp.clock import clock
 from idp.db import db
 from idp.domain import faults
 from idp.domain import labstate
+from idp.domain.once import forget
+from idp.domain.once import read_once
 from idp.models.accounts import Account
 from idp.models.oauth import AuthorizationCode
 from idp.models.oauth import OAuth2Client
@@ -65,10 +67,16 @@ def issuer() -> str:
 
 
 def query_client(client_id: str) -> OAuth2Client | None:
-    """Find a registered client by its identifier."""
+    """Find a registered client by its identifier (read once per transaction; an unknown one is asked again)."""
     if not client_id:
         return None
-    return db.session.scalar(select(OAuth2Client).where(OAuth2Client.client_id == client_id))
+    key = ("client", client_id)
+    client = read_once(
+        db.session, key, lambda: db.session.scalar(select(OAuth2Client).where(OAuth2Client.client_id == client_id))
+    )
+    if client is None:
+        forget(db.session, key)
+    return client
 
 
 def save_token(token: dict, request) -> None:
@@ -123,6 +131,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         )
         db.session.add(row)
         db.session.flush()
+        forget(db.session, ("nonce", row.client_id, row.nonce))
         return row
 
     def query_authorization_code(self, code: str, client: OAuth2Client) -> AuthorizationCode | None:
@@ -177,7 +186,8 @@ class OpenIDConnectCode(OpenIDCode):
 
     def _key_row(self, client: OAuth2Client):
         # The client's registered algorithm (RS256 unless it chose ES256), whatever else is active.
-        return keys.active_key_row(db.session, client.id_token_signed_response_alg or keys.DEFAULT_ALG)
+        alg = client.id_token_signed_response_alg or keys.DEFAULT_ALG
+        return read_once(db.session, ("signing_key", alg), lambda: keys.active_key_row(db.session, alg))
 
     def resolve_client_private_key(self, client: OAuth2Client):
         """Return the active private key of the client's registered ``id_token_signed_response_alg``."""
@@ -215,13 +225,18 @@ class OpenIDConnectCode(OpenIDCode):
 
     def exists_nonce(self, nonce: str, request) -> bool:
         """Refuse a nonce this client already used for a code."""
-        return (
-            db.session.scalar(
-                select(AuthorizationCode.id).where(
-                    AuthorizationCode.client_id == request.payload.client_id, AuthorizationCode.nonce == nonce
+        client_id = request.payload.client_id
+        return read_once(
+            db.session,
+            ("nonce", client_id, nonce),
+            lambda: (
+                db.session.scalar(
+                    select(AuthorizationCode.id).where(
+                        AuthorizationCode.client_id == client_id, AuthorizationCode.nonce == nonce
+                    )
                 )
-            )
-            is not None
+                is not None
+            ),
         )
 
     def generate_user_info(self, user: Account, scope: str) -> dict:

@@ -13,7 +13,10 @@ import json
 import uuid
 from typing import Any
 
+from sqlalchemy import DateTime
+from sqlalchemy import bindparam
 from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from idp.clock import clock
@@ -122,6 +125,22 @@ def authorize_trace_id(client_id: str | None, state: str | None, nonce: str | No
     return digest[:32]
 
 
+#: One statement for the trace row: created on its first exchange; later ones keep its first client,
+#: account and state and move ``updated_at`` (SQLite and PostgreSQL both speak ``ON CONFLICT``).
+_UPSERT_TRACE = text(
+    "INSERT INTO protocol_trace (id, client_id, account_oid, state_sha256, started_at, updated_at) "
+    "VALUES (:id, :client_id, :account_oid, :state_sha256, :now, :now) "
+    "ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, "
+    "client_id = COALESCE(protocol_trace.client_id, excluded.client_id), "
+    "account_oid = COALESCE(protocol_trace.account_oid, excluded.account_oid), "
+    "state_sha256 = COALESCE(protocol_trace.state_sha256, excluded.state_sha256)"
+).bindparams(bindparam("now", type_=DateTime))
+_INSERT_EVENT = text(
+    "INSERT INTO protocol_trace_event (trace_id, at, step, method, path, status, request_json, response_json) "
+    "VALUES (:trace_id, :now, :step, :method, :path, :status, :request_json, :response_json)"
+).bindparams(bindparam("now", type_=DateTime))
+
+
 def record(
     session: Session,
     trace_id: str,
@@ -135,34 +154,36 @@ def record(
     client_id: str | None = None,
     account_oid: str | None = None,
     state: str | None = None,
-) -> TraceEvent:
-    """Append one exchange to a trace (creating the trace), and flush; the caller commits.
+) -> None:
+    """Append one exchange to a trace (creating the trace) in two prepared statements, no read; the caller commits.
 
     ``state`` (of an authorization request) is kept only as its SHA-256, for :func:`find_by_state_hash`.
     """
     now = clock.real()
-    trace = session.get(ProtocolTrace, trace_id)
-    if trace is None:
-        trace = ProtocolTrace(id=trace_id, client_id=client_id, account_oid=account_oid, started_at=now)
-        session.add(trace)
-    trace.updated_at = now
-    if state and not trace.state_sha256:
-        trace.state_sha256 = state_hash(state)
-    trace.client_id = trace.client_id or client_id
-    trace.account_oid = trace.account_oid or account_oid
-    event = TraceEvent(
-        trace_id=trace_id,
-        at=now,
-        step=step,
-        method=method,
-        path=path,
-        status=status,
-        request_json=json.dumps(request, ensure_ascii=False, default=str),
-        response_json=json.dumps(response, ensure_ascii=False, default=str),
+    connection = session.connection()
+    connection.execute(
+        _UPSERT_TRACE,
+        {
+            "id": trace_id,
+            "client_id": client_id,
+            "account_oid": account_oid,
+            "state_sha256": state_hash(state) if state else None,
+            "now": now,
+        },
     )
-    session.add(event)
-    session.flush()
-    return event
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "trace_id": trace_id,
+            "now": now,
+            "step": step,
+            "method": method,
+            "path": path,
+            "status": status,
+            "request_json": json.dumps(request, ensure_ascii=False, default=str),
+            "response_json": json.dumps(response, ensure_ascii=False, default=str),
+        },
+    )
 
 
 def recent_traces(session: Session, limit: int = 50) -> list[ProtocolTrace]:

@@ -57,8 +57,8 @@ def login():
             )
             status = 429
         else:
+            auth_session.login_account(account)  # before the commit, which would expire the account
             db.session.commit()
-            auth_session.login_account(account)
             return redirect(auth_session.safe_next(form.next.data, url_for("home.index")))
         form.password.data = ""
     return render_template("auth/login.html", form=form, error=error), status

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import contains_eager
 
 from rp.models.school import PERIOD_QUARTER
 from rp.models.school import YEAR_CURRENT
@@ -45,6 +46,7 @@ def year_periods(session: Session, year_ids: Iterable[int]) -> list[Period]:
         session.scalars(
             select(Period)
             .join(SchoolYear, SchoolYear.id == Period.year_id)
+            .options(contains_eager(Period.year))
             .where(Period.year_id.in_(ids))
             .order_by(SchoolYear.starts_on.desc(), Period.starts_on, Period.kind.desc(), Period.id)
         )

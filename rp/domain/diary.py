@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 
+from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from rp.models.journal import WorkType
 from rp.models.people import Person
 from rp.models.school import Enrolment
 from rp.models.school import SchoolClass
+from rp.models.school import SchoolYear
 from rp.models.school import Subject
 from rp.models.school import SubjectGroup
 from rp.models.timetable import Homework
@@ -50,6 +52,15 @@ def pupil_classes(session: Session, pupil_id: int) -> list[SchoolClass]:
     )
 
 
+def _classes_in_range(class_ids: list[int], start: date, end: date) -> Select:
+    """Select those of the classes whose school year overlaps the range (a class's lessons lie in its year)."""
+    return (
+        select(SchoolClass.id)
+        .join(SchoolYear, SchoolYear.id == SchoolClass.year_id)
+        .where(SchoolClass.id.in_(class_ids), SchoolYear.starts_on <= end, SchoolYear.ends_on >= start)
+    )
+
+
 def pupil_days(session: Session, pupil_id: int, start: date, end: date) -> dict[date, list[DiaryLesson]]:
     """Return the pupil's lessons from ``start`` to ``end`` by day, each day in lesson-number order."""
     class_ids = [c.id for c in pupil_classes(session, pupil_id)]
@@ -60,7 +71,8 @@ def pupil_days(session: Session, pupil_id: int, start: date, end: date) -> dict[
         .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
         .join(Subject, Subject.id == SubjectGroup.subject_id)
         .join(Person, Person.id == SubjectGroup.teacher_id)
-        .where(SubjectGroup.class_id.in_(class_ids), Lesson.date >= start, Lesson.date <= end)
+        .where(SubjectGroup.class_id.in_(_classes_in_range(class_ids, start, end)))
+        .where(Lesson.date >= start, Lesson.date <= end)
         .order_by(Lesson.date, Lesson.number)
     ).all()
     items = {lesson.id: DiaryLesson(lesson, subject, teacher.full_name) for lesson, subject, teacher in rows}

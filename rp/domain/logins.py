@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rp.models.people import User
+from shared.passwords import rehashed
 from shared.passwords import verify_password
 
 
@@ -44,7 +45,8 @@ def check_password(
 ) -> LoginCheck:
     """Check a login and password, counting failures on the login and locking it after too many.
 
-    Counts in the session (the caller commits). Unknown logins and wrong passwords look the same to the caller.
+    Counts in the session (the caller commits); a password hashed with other parameters is hashed again.
+    Unknown logins and wrong passwords look the same to the caller.
     """
     user = find_user(session, login)
     if user is None:
@@ -54,6 +56,9 @@ def check_password(
     if verify_password(hasher, user.password_hash, password):
         user.failed_logins = 0
         user.locked_until = None
+        new_hash = rehashed(hasher, user.password_hash, password)
+        if new_hash is not None:
+            user.password_hash = new_hash
         session.flush()
         return LoginCheck(user)
     user.failed_logins = (user.failed_logins or 0) + 1

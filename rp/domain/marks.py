@@ -16,6 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
+from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from rp.models.journal import AttendanceCode
 from rp.models.journal import AttendanceEntry
 from rp.models.journal import Mark
 from rp.models.journal import WorkType
+from rp.models.school import Enrolment
 from rp.models.school import Subject
 from rp.models.school import SubjectGroup
 from rp.models.timetable import Lesson
@@ -81,6 +83,37 @@ class SubjectMarks:
         return suggest_period_mark(self.average)
 
 
+def classes_of_pupils(pupil_ids: list[int]) -> Select:
+    """Select the ids of the classes the pupils are or were enrolled in.
+
+    A pupil's marks and attendance are recorded at the lessons of the classes they are enrolled in (the
+    journal offers a lesson's own class only), so the lessons of these classes' subject groups in a
+    range hold all of the pupils' entries in it. Reaching them by ``(group_id, date)`` bounds the work
+    by the range, not by the pupils' history.
+    """
+    return select(Enrolment.class_id).where(Enrolment.pupil_id.in_(pupil_ids))
+
+
+def lessons_of_pupils(pupil_ids: list[int], start: date, end: date) -> Select:
+    """Select the ids of the lessons from ``start`` to ``end`` of the subject groups of the pupils' classes."""
+    groups = select(SubjectGroup.id).where(SubjectGroup.class_id.in_(classes_of_pupils(pupil_ids)))
+    return select(Lesson.id).where(Lesson.group_id.in_(groups), Lesson.date >= start, Lesson.date <= end)
+
+
+def period_lessons(session: Session, pupil_ids: list[int], start: date, end: date) -> dict[int, tuple[int, int]]:
+    """Return {lesson id: (group id, subject id)} for the lessons of the range of the pupils' classes.
+
+    Read first and on their own, so that the marks or attendance are then looked up by these lessons
+    on both databases, whatever their statistics say about the pupils' history.
+    """
+    rows = session.execute(
+        select(Lesson.id, Lesson.group_id, SubjectGroup.subject_id)
+        .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
+        .where(SubjectGroup.class_id.in_(classes_of_pupils(pupil_ids)), Lesson.date >= start, Lesson.date <= end)
+    )
+    return {lesson_id: (group_id, subject_id) for lesson_id, group_id, subject_id in rows}
+
+
 def pupil_marks(session: Session, pupil_id: int, start: date, end: date) -> list[SubjectMarks]:
     """Return a pupil's marks between ``start`` and ``end`` (inclusive), grouped by subject in name order."""
     rows = session.execute(
@@ -89,7 +122,7 @@ def pupil_marks(session: Session, pupil_id: int, start: date, end: date) -> list
         .join(WorkType, WorkType.id == Mark.work_type_id)
         .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
         .join(Subject, Subject.id == SubjectGroup.subject_id)
-        .where(Mark.pupil_id == pupil_id, Lesson.date >= start, Lesson.date <= end)
+        .where(Mark.pupil_id == pupil_id, Mark.lesson_id.in_(lessons_of_pupils([pupil_id], start, end)))
         .order_by(Subject.name, Lesson.date, Mark.id)
     ).all()
     by_subject: dict[int, SubjectMarks] = {}
@@ -102,19 +135,20 @@ def pupil_marks(session: Session, pupil_id: int, start: date, end: date) -> list
 def averages_for_pupils(
     session: Session, pupil_ids: list[int], start: date, end: date
 ) -> dict[tuple[int, int], Decimal | None]:
-    """Return {(pupil_id, subject_id): weighted average} over a date range, in one query."""
+    """Return {(pupil_id, subject_id): weighted average} over a date range (the lessons, then their marks)."""
     if not pupil_ids:
         return {}
+    lessons = period_lessons(session, pupil_ids, start, end)
+    if not lessons:
+        return {}
     rows = session.execute(
-        select(Mark.pupil_id, SubjectGroup.subject_id, Mark.value, WorkType.weight)
-        .join(Lesson, Lesson.id == Mark.lesson_id)
+        select(Mark.pupil_id, Mark.lesson_id, Mark.value, WorkType.weight)
         .join(WorkType, WorkType.id == Mark.work_type_id)
-        .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
-        .where(Mark.pupil_id.in_(pupil_ids), Lesson.date >= start, Lesson.date <= end)
+        .where(Mark.pupil_id.in_(pupil_ids), Mark.lesson_id.in_(list(lessons)))
     ).all()
     pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for pupil_id, subject_id, value, weight in rows:
-        pairs.setdefault((pupil_id, subject_id), []).append((value, weight))
+    for pupil_id, lesson_id, value, weight in rows:
+        pairs.setdefault((pupil_id, lessons[lesson_id][1]), []).append((value, weight))
     return {key: weighted_average(items) for key, items in pairs.items()}
 
 
@@ -124,15 +158,16 @@ def absence_totals(
     """Return {pupil_id: Counter(code -> number of lessons)} for attendance entries in the range."""
     if not pupil_ids:
         return {}
+    lessons = period_lessons(session, pupil_ids, start, end)
+    wanted = [lid for lid, (gid, _) in lessons.items() if group_ids is None or gid in group_ids]
+    totals: dict[int, Counter[str]] = {pid: Counter() for pid in pupil_ids}
+    if not wanted:
+        return totals
     query = (
         select(AttendanceEntry.pupil_id, AttendanceCode.code)
-        .join(Lesson, Lesson.id == AttendanceEntry.lesson_id)
         .join(AttendanceCode, AttendanceCode.id == AttendanceEntry.code_id)
-        .where(AttendanceEntry.pupil_id.in_(pupil_ids), Lesson.date >= start, Lesson.date <= end)
+        .where(AttendanceEntry.pupil_id.in_(pupil_ids), AttendanceEntry.lesson_id.in_(wanted))
     )
-    if group_ids is not None:
-        query = query.where(Lesson.group_id.in_(group_ids))
-    totals: dict[int, Counter[str]] = {pid: Counter() for pid in pupil_ids}
     for pupil_id, code in session.execute(query):
         totals[pupil_id][code] += 1
     return totals

@@ -76,7 +76,7 @@ class AttendanceEntry(db.Model):
     __tablename__ = "attendance_entry"
     __table_args__ = (
         UniqueConstraint("lesson_id", "pupil_id", name="uq_attendance_lesson_pupil"),
-        Index("ix_attendance_pupil", "pupil_id"),
+        Index("ix_attendance_pupil_lesson", "pupil_id", "lesson_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -31,7 +31,7 @@ class Person(db.Model):
     middle_name: Mapped[str | None] = mapped_column(String(100))
     #: ``M`` or ``F``.
     gender: Mapped[str | None] = mapped_column(String(1))
-    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_date: Mapped[date | None] = mapped_column(Date, index=True)
     #: 11 digits, or None when the school has not entered it.
     snils: Mapped[str | None] = mapped_column(String(11), index=True)
     phone: Mapped[str | None] = mapped_column(String(16))

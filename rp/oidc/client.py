@@ -1,7 +1,8 @@
 """The diary's OpenID Connect client: discovery, authorization request with PKCE, callback checks.
 
 No Flask here: the views keep ``state``/``nonce``/``code_verifier`` in the signed session and
-pass them back in. HTTP goes through Authlib's ``OAuth2Session`` (a ``requests`` session).
+pass them back in. HTTP goes through Authlib's ``OAuth2Session`` (a ``requests`` session) on the process's pooled
+connections (:mod:`rp.oidc.http`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from authlib.integrations.requests_client import OAuthError
 
 from rp.oidc.errors import PROVIDER_ERRORS
 from rp.oidc.errors import OidcError
+from rp.oidc.http import http
+from rp.oidc.http import use_pool
 from rp.oidc.tokens import verify_id_token
 
 
@@ -63,7 +66,7 @@ class LoginResult:
 
 def _http_get_json(url: str, timeout: float, what: str) -> dict[str, Any]:
     try:
-        resp = requests.get(url, timeout=timeout, headers={"Accept": "application/json"})
+        resp = http().get(url, timeout=timeout, headers={"Accept": "application/json"})
     except requests.Timeout as exc:
         raise OidcError("timeout", f"{what}: {exc}") from None
     except requests.RequestException as exc:
@@ -100,7 +103,8 @@ def fetch_jwks(metadata: Mapping[str, Any], timeout: float) -> dict[str, Any]:
 
 
 def _session(cfg: ClientConfig) -> OAuth2Session:
-    return OAuth2Session(
+    """Return a login's Authlib client (its own token) on the process's pooled connections (never closed)."""
+    client = OAuth2Session(
         client_id=cfg.client_id,
         client_secret=cfg.client_secret,
         scope=cfg.scope,
@@ -108,15 +112,15 @@ def _session(cfg: ClientConfig) -> OAuth2Session:
         token_endpoint_auth_method="client_secret_basic",
         code_challenge_method="S256",
     )
+    return use_pool(client)
 
 
 def build_auth_request(cfg: ClientConfig, metadata: Mapping[str, Any]) -> AuthRequest:
     """Create the authorization request: code flow with state, nonce and PKCE S256."""
     state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
-    with _session(cfg) as client:
-        url, _ = client.create_authorization_url(
-            metadata["authorization_endpoint"], state=state, nonce=nonce, code_verifier=verifier
-        )
+    url, _ = _session(cfg).create_authorization_url(
+        metadata["authorization_endpoint"], state=state, nonce=nonce, code_verifier=verifier
+    )
     return AuthRequest(url=url, state=state, nonce=nonce, code_verifier=verifier)
 
 
@@ -149,42 +153,42 @@ def finish_login(
     load_jwks: Callable[[bool], dict[str, Any]],
 ) -> LoginResult:
     """Exchange the code (client_secret_basic, PKCE), verify the ID token and read userinfo."""
-    with _session(cfg) as client:
-        try:
-            token = client.fetch_token(
-                metadata["token_endpoint"],
-                grant_type="authorization_code",
-                code=code,
-                code_verifier=code_verifier,
-                timeout=cfg.timeout,
-            )
-        except requests.Timeout as exc:
-            raise OidcError("timeout", f"token endpoint: {exc}") from None
-        except requests.RequestException as exc:
-            raise OidcError("network", f"token endpoint: {exc}") from None
-        except OAuthError as exc:
-            raise OidcError("token_endpoint", f"{exc.error}: {exc.description}") from None
-        except ValueError as exc:
-            raise OidcError("token_endpoint", f"unreadable token response: {exc}") from None
-        id_token = token.get("id_token")
-        if not isinstance(id_token, str):
-            raise OidcError("id_token_missing", "the token response has no id_token")
-        id_claims = verify_id_token(
-            id_token,
-            load_jwks,
-            issuer=cfg.issuer,
-            client_id=cfg.client_id,
-            nonce=nonce,
-            access_token=token.get("access_token"),
+    client = _session(cfg)
+    try:
+        token = client.fetch_token(
+            metadata["token_endpoint"],
+            grant_type="authorization_code",
+            code=code,
+            code_verifier=code_verifier,
+            timeout=cfg.timeout,
         )
-        userinfo: dict[str, Any] = {}
-        if metadata.get("userinfo_endpoint"):
-            userinfo = _fetch_userinfo(client, metadata["userinfo_endpoint"], cfg.timeout)
-            if userinfo.get("sub") != id_claims["sub"]:
-                raise OidcError(
-                    "userinfo_sub",
-                    f"userinfo sub {userinfo.get('sub')!r} differs from ID token sub {id_claims['sub']!r}",
-                )
+    except requests.Timeout as exc:
+        raise OidcError("timeout", f"token endpoint: {exc}") from None
+    except requests.RequestException as exc:
+        raise OidcError("network", f"token endpoint: {exc}") from None
+    except OAuthError as exc:
+        raise OidcError("token_endpoint", f"{exc.error}: {exc.description}") from None
+    except ValueError as exc:
+        raise OidcError("token_endpoint", f"unreadable token response: {exc}") from None
+    id_token = token.get("id_token")
+    if not isinstance(id_token, str):
+        raise OidcError("id_token_missing", "the token response has no id_token")
+    id_claims = verify_id_token(
+        id_token,
+        load_jwks,
+        issuer=cfg.issuer,
+        client_id=cfg.client_id,
+        nonce=nonce,
+        access_token=token.get("access_token"),
+    )
+    userinfo: dict[str, Any] = {}
+    if metadata.get("userinfo_endpoint"):
+        userinfo = _fetch_userinfo(client, metadata["userinfo_endpoint"], cfg.timeout)
+        if userinfo.get("sub") != id_claims["sub"]:
+            raise OidcError(
+                "userinfo_sub",
+                f"userinfo sub {userinfo.get('sub')!r} differs from ID token sub {id_claims['sub']!r}",
+            )
     return LoginResult(id_claims=id_claims, userinfo=userinfo)
 
 

@@ -75,7 +75,12 @@ def record_exchange(response):
             account_oid=exchange.account_oid,
             state=request.values.get("state") if step == "authorize" else None,
         )
-        db.session.commit()
+        session = db.session
+        if not (session.new or session.dirty or session.deleted):
+            # The response is built and nothing is pending: let go of the loaded rows rather than
+            # have the commit expire each of them (the session ends with the request).
+            session.expunge_all()
+        session.commit()
     except Exception:  # noqa: BLE001  (tracing must never break the protocol)
         db.session.rollback()
         log.exception("could not record the protocol trace")

@@ -1,0 +1,6 @@
+"""The statements and commits a login's protocol requests may cost, trace on (held by a test, printed by the bench)."""
+
+from __future__ import annotations
+
+#: Per request: (statements, commits). The second ``GET /authorize`` of a login is the logged-in one.
+BUDGETS = {"GET /authorize": (10, 2), "POST /token": (12, 2), "GET /userinfo": (8, 2)}

@@ -1,0 +1,89 @@
+"""Each protocol request reads each row once: statement and commit budgets of a logged-in login.
+
+Counted with SQLAlchemy engine events (statements sent to the database, commits), never timed. The
+budgets are what the requests need with the protocol trace on: an authorization request of a person
+who is logged in and has consented (client, nonce check, faults, account, consent, lab clock, due
+checks, the code, the trace), the code exchange (code, client, faults, lab clock, account, token,
+signing key, claim overrides, the trace) and userinfo (token, client, account, claim overrides,
+faults, the trace). ``bench/oidc_provider.py`` prints the same counts for a complete login.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from tests.helpers.statement_budgets import BUDGETS
+from tests.idp.oidc.helpers import query_of
+
+
+@contextmanager
+def counting(app):
+    """Yield a dict counting the statements and commits the app's engine runs meanwhile."""
+    from idp.db import db
+
+    with app.app_context():
+        engine = db.engine
+    seen = {"statements": 0, "commits": 0, "sql": []}
+
+    def on_statement(conn, cursor, statement, *args):
+        seen["statements"] += 1
+        seen["sql"].append(statement.split("\n")[0][:100])
+
+    def on_commit(conn):
+        seen["commits"] += 1
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "commit", on_commit)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine, "commit", on_commit)
+
+
+def within(seen: dict, step: str) -> None:
+    statements, commits = BUDGETS[step]
+    assert seen["statements"] <= statements, "\n".join([step, str(seen["statements"]), *seen["sql"]])
+    assert seen["commits"] <= commits, (step, seen["commits"])
+
+
+@pytest.fixture
+def consented(logged_in):
+    """A logged-in person who already consented and logged in once (the signing key exists)."""
+    assert logged_in.tokens()["id_token"]
+    assert logged_in.app.config.get("OIDC_TRACE", True)
+    return logged_in
+
+
+def test_logged_in_authorize_token_and_userinfo_stay_within_their_budgets(consented):
+    with counting(consented.app) as seen:
+        resp, sent = consented.authorize(consent=None)
+    assert resp.status_code == 302 and "code" in query_of(resp.location)
+    within(seen, "GET /authorize")
+
+    with counting(consented.app) as seen:
+        token = consented.token(query_of(resp.location)["code"])
+    assert token.status_code == 200
+    claims = consented.id_token_claims(token.get_json()["id_token"], nonce=sent["nonce"])
+    within(seen, "POST /token")
+
+    with counting(consented.app) as seen:
+        info = consented.client.get(
+            "/userinfo", headers={"Authorization": "Bearer " + token.get_json()["access_token"]}
+        )
+    assert info.status_code == 200 and info.get_json()["sub"] == claims["sub"]
+    within(seen, "GET /userinfo")
+
+
+def test_a_second_login_reads_no_more_than_the_first(consented):
+    """Remembered reads never leak from one request into the next: a repeat costs the same."""
+    counts = []
+    for _ in range(2):
+        with counting(consented.app) as seen:
+            resp, _ = consented.authorize(consent=None)
+            assert consented.token(query_of(resp.location)["code"]).status_code == 200
+        counts.append(seen["statements"])
+    assert counts[0] == counts[1]
