@@ -18,10 +18,21 @@ def test_refresh_token_replay_is_refused(flow):
     replay = refresh(flow, first["refresh_token"])
     assert replay.status_code == 400
     assert replay.get_json()["error"] == "invalid_grant"
-    # The rotated-out pair's access token is dead too; the new one works.
+    # A replay means the token leaked: the whole family dies, the pair issued from it included.
     old = flow.client.get("/userinfo", headers={"Authorization": "Bearer " + first["access_token"]})
     assert old.status_code == 401
     new = flow.client.get("/userinfo", headers={"Authorization": "Bearer " + rotated.get_json()["access_token"]})
+    assert new.status_code == 401
+    again = refresh(flow, rotated.get_json()["refresh_token"])
+    assert again.status_code == 400 and again.get_json()["error"] == "invalid_grant"
+
+
+def test_refresh_before_any_replay_keeps_working(flow):
+    first = flow.tokens(scope="openid offline_access")
+    second = refresh(flow, first["refresh_token"]).get_json()
+    third = refresh(flow, second["refresh_token"])
+    assert third.status_code == 200
+    new = flow.client.get("/userinfo", headers={"Authorization": "Bearer " + third.get_json()["access_token"]})
     assert new.status_code == 200
 
 
