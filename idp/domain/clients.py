@@ -71,6 +71,8 @@ def validate(
         errors["client_secret"] = "required"
     elif auth_method == "private_key_jwt" and not (jwks or jwks_uri):
         errors["jwks"] = "required"
+    if jwks_uri and (problem := _check_uri(jwks_uri)):
+        errors["jwks_uri"] = problem  # http(s) only: never file: or another scheme
     unknown = [s for s in scope.split() if s not in SUPPORTED_SCOPES]
     if unknown:
         errors["scope"] = "unknown:" + ",".join(unknown)

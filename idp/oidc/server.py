@@ -359,10 +359,29 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         if client.jwks:
             return KeySet.import_key_set(client.jwks)
         if client.jwks_uri:
-            import requests
+            from idp.oidc.client_jwks import client_key_set
 
-            return KeySet.import_key_set(requests.get(client.jwks_uri, timeout=5).json())
-        raise InvalidRequestError("The client has no registered keys.")
+            cfg = current_app.config
+            return client_key_set(
+                client.jwks_uri,
+                _assertion_kid(),
+                lab_mode=bool(cfg.get("LAB_MODE")),
+                lifetime=float(cfg.get("OIDC_JWKS_CACHE_SECONDS", 300)),
+                min_interval=float(cfg.get("OIDC_JWKS_REFETCH_SECONDS", 30)),
+            )
+        raise InvalidClientError(description="The client has no registered keys.", status_code=401)
+
+
+def _assertion_kid() -> str | None:
+    """Return the ``kid`` in the (not yet verified) header of the request's client assertion."""
+    from flask import request as flask_request
+
+    from idp.oidc import trace
+
+    decoded = trace.decode_jwt(flask_request.form.get("client_assertion") or "")
+    header = decoded["header"] if decoded else None
+    kid = header.get("kid") if isinstance(header, dict) else None
+    return kid if isinstance(kid, str) else None
 
 
 def authenticate_basic(query_client, request) -> OAuth2Client | None:
