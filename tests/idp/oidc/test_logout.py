@@ -102,3 +102,13 @@ def test_post_with_an_invalid_id_token_hint_logs_nobody_out(logged_in):
     )
     assert resp.status_code == 400 and resp.location is None
     assert _still_logged_in(logged_in)
+
+
+def test_trace_masks_the_snils_of_tokens_and_userinfo(logged_in):
+    body = logged_in.tokens(scope="openid snils")
+    info = logged_in.client.get("/userinfo", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert info.get_json()["snils"] == "112-233-445 95"
+    traces = logged_in.client.get("/api/lab/traces").get_json()["traces"]
+    text = str(logged_in.client.get(f"/api/lab/traces/{traces[0]['id']}").get_json())
+    assert "112-233-445 95" not in text and "11223344595" not in text
+    assert "112-***-445 95" in text
