@@ -12,4 +12,4 @@ RUN pip install --no-cache-dir . babel \
     && pybabel compile -f -d rp/translations -D messages
 EXPOSE 5001 5002
 # Migrate this app's database (seeding the demo once), then serve it with gunicorn.
-CMD ["sh", "-c", "fedlab setup --only $APP && exec gunicorn --bind 0.0.0.0:$PORT --workers $WORKERS \"$APP:create_app()\""]
+CMD ["sh", "-c", "fedlab setup --only $APP && exec gunicorn --logger-class labkit.access_log.MaskingLogger --bind 0.0.0.0:$PORT --workers $WORKERS \"$APP:create_app()\""]
