@@ -41,13 +41,13 @@ def test_refresh_token_of_another_client_is_refused(flow):
     from idp.domain.clients import create_client
 
     with flow.app.app_context():
-        create_client(db.session, "other", "other-secret", ["https://other.example/cb"])
+        create_client(db.session, "other", "other-secret-0123", ["https://other.example/cb"])
         db.session.commit()
     first = flow.tokens(scope="openid offline_access")
     res = flow.client.post(
         "/token",
         data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
-        headers=basic("other", "other-secret"),
+        headers=basic("other", "other-secret-0123"),
     )
     assert res.status_code == 400 and res.get_json()["error"] == "invalid_grant"
     assert refresh(flow, first["refresh_token"]).status_code == 200
