@@ -83,6 +83,7 @@ def _outgoing(
     if not recipient:
         pending.secret_hash = NEVER_MATCHES
         return None
+    reg.lock_recipient(session, pending.channel, recipient)  # counted and sent as one step per recipient
     if reg.recent_sends(session, pending.channel, recipient, now) >= policy.max_sends:
         # The phone or address already got enough messages this hour; say nothing that differs.
         return None
