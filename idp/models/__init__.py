@@ -7,6 +7,7 @@ from idp.models.claims import ClaimOverride
 from idp.models.faults import Fault
 from idp.models.lab import LabSetting
 from idp.models.lab import Message
+from idp.models.login_failures import LoginFailure
 from idp.models.oauth import AuthorizationCode
 from idp.models.oauth import Consent
 from idp.models.oauth import OAuth2Client
@@ -40,4 +41,5 @@ __all__ = [
     "Fault",
     "ClaimOverride",
     "UsedAssertion",
+    "LoginFailure",
 ]

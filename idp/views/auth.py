@@ -44,7 +44,7 @@ def login():
     if form.validate_on_submit():
         try:
             account = login_domain.authenticate(
-                db.session, password_hasher(), form.login.data, form.password.data, _policy()
+                db.session, password_hasher(), form.login.data, form.password.data, _policy(), request.remote_addr
             )
         except login_domain.LoginFailed:
             db.session.commit()  # the failure counts
