@@ -70,6 +70,7 @@ def record_failure(
                 .where(LoginFailure.target == target, LoginFailure.address == address)
                 .with_for_update()
             )
+    assert row is not None  # inserted here or by the simultaneous failure
     if row.locked_until is not None and row.locked_until <= now:
         row.locked_until = None
         row.failures = 0

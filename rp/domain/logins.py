@@ -6,12 +6,14 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from rp.models.people import User
@@ -60,7 +62,7 @@ def check_password(
     if user is None:
         verify_password(hasher, _dummy_hash(hasher.time_cost, hasher.memory_cost, hasher.parallelism), password)
         return LoginCheck(None, "bad")
-    taken = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(User)
         .where(
             User.id == user.id,
@@ -69,8 +71,8 @@ def check_password(
         )
         .values(failed_logins=User.failed_logins + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if taken != 1:
+    )
+    if result.rowcount != 1:
         return LoginCheck(None, "locked")
     session.refresh(user, ["failed_logins", "locked_until"])
     if verify_password(hasher, user.password_hash, password):
