@@ -14,4 +14,4 @@ RUN pip install --no-cache-dir . babel \
 EXPOSE 5001 5002
 # Migrate this app's database (seeding the demo once), then serve it with gunicorn: gthread workers with
 # keep-alive, one per CPU unless WORKERS is set (fedlab/gunicorn_conf.py).
-CMD ["sh", "-c", "fedlab setup --only $APP && exec gunicorn --config python:fedlab.gunicorn_conf --bind 0.0.0.0:$PORT ${WORKERS:+--workers $WORKERS} \"$APP:create_app()\""]
+CMD ["sh", "-c", "fedlab setup --only $APP && exec gunicorn --config python:fedlab.gunicorn_conf --logger-class labkit.access_log.MaskingLogger --bind 0.0.0.0:$PORT ${WORKERS:+--workers $WORKERS} \"$APP:create_app()\""]

@@ -28,6 +28,9 @@ def gunicorn_command(factory: str, port: int, workers: int | None = None) -> lis
         *sizing,
         "--access-logfile",
         "-",
+        # Codes and link tokens in URLs are masked in the access log.
+        "--logger-class",
+        "labkit.access_log.MaskingLogger",
         "--graceful-timeout",
         "5",
         # Two servers run side by side: the shared default control socket would clash.

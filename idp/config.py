@@ -55,12 +55,20 @@ class IdpSettings(AppSettings):
     """How the simulated registries judge a profile unless the lab chose otherwise."""
     DYNAMIC_REGISTRATION: bool = False
     """Accept RFC 7591 client registration at /register."""
+    DYNAMIC_REGISTRATION_OPEN: bool = False
+    """Accept registrations without the initial access token (RFC 7591 §3 open registration)."""
+    DYNAMIC_REGISTRATION_TOKEN: str = ""
+    """The initial access token for /register; empty: derived from SECRET_KEY (shown by the CLI)."""
     OIDC_CODE_TTL_SECONDS: int = Field(default=60, ge=1)
     """Lifetime of an authorization code (lab clock)."""
     OIDC_ACCESS_TOKEN_TTL_SECONDS: int = Field(default=3600, ge=1)
     """Lifetime of an access token (real time: clients see ``expires_in``)."""
     OIDC_ID_TOKEN_TTL_SECONDS: int = Field(default=3600, ge=1)
     """Lifetime of an ID token (real time: relying parties check ``exp`` on their own clocks)."""
+    OIDC_JWKS_CACHE_SECONDS: int = Field(default=300, ge=0)
+    """How long a client's JWKS fetched from its ``jwks_uri`` is used before it is fetched again."""
+    OIDC_JWKS_REFETCH_SECONDS: int = Field(default=30, ge=0)
+    """The least time between two fetches of one ``jwks_uri`` (an unknown ``kid``, a failed fetch)."""
     OIDC_TRACE: bool = True
     """Record every OpenID Connect exchange for the protocol trace pages."""
     MAIL_FROM: str = "no-reply@gosuslugi.lab"

@@ -54,6 +54,10 @@ class RpSettings(AppSettings):
     """Timeout of every request the diary makes to a provider."""
     DISCOVERY_CACHE_SECONDS: int = Field(default=300, ge=0)
     """How long each process reuses a provider's discovery document (0: fetch it on every login)."""
+    JWKS_CACHE_SECONDS: int = Field(default=3600, ge=0)
+    """How long a provider's JWKS is used before it is fetched again."""
+    JWKS_REFETCH_SECONDS: int = Field(default=30, ge=0)
+    """The least time between two fetches of a provider's JWKS forced by an unknown ``kid`` or a bad signature."""
     DEFAULT_REGION: str = "dvinaland"
     """The region behind the login page's "Войти через ГосУслуги" button."""
     SCHOOL_EMAIL: str = "school32arh@example.test"

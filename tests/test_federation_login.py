@@ -47,7 +47,7 @@ def test_the_diary_logs_in_at_the_idp_through_its_real_client(idp_app, rp_app):
         idp_db.session.commit()
     with rp_app.app_context():
         ensure_region(rp_db.session, "test", "Тестовая область", ISSUER, CLIENT_ID, CLIENT_SECRET)
-        rp_db.session.commit()
+        rp_db.session.commit()  # the domain never commits
     add_person(rp_app)  # the diary knows Ivanova, not yet linked to a Gosuslugi account
     browser_at_idp = Flow(idp_app, idp_app.test_client())
     browser_at_idp.login(make_account(idp_app))

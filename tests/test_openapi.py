@@ -151,12 +151,20 @@ def test_idp_protocol_responses_fit(idp_client):
 
 
 def test_idp_dynamic_registration_fits(idp_app, idp_client):
+    from idp.oidc.registration_policy import initial_access_token
+
     idp_app.config["DYNAMIC_REGISTRATION"] = True
     spec = load_spec("idp")
-    created = idp_client.post("/register", json={"redirect_uris": ["http://client.test/cb"], "client_name": "QA"})
+    anonymous = idp_client.post("/register", json={"redirect_uris": ["https://client.test/cb"]})
+    assert anonymous.status_code == 401
+    assert_matches(spec, "/register", "post", anonymous)
+    auth = {"Authorization": "Bearer " + initial_access_token(idp_app.config)}
+    created = idp_client.post(
+        "/register", json={"redirect_uris": ["https://client.test/cb"], "client_name": "QA"}, headers=auth
+    )
     assert created.status_code == 201
     assert_matches(spec, "/register", "post", created)
-    bad = idp_client.post("/register", json={"client_name": "no redirect"})
+    bad = idp_client.post("/register", json={"client_name": "no redirect"}, headers=auth)
     assert bad.status_code == 400
     assert_matches(spec, "/register", "post", bad)
 

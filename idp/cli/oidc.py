@@ -186,3 +186,14 @@ def keys_list(as_json: bool) -> None:
         f"{r['kid']}\t{r['alg']}\t{'active' if r['active'] else 'retired ' + str(r['retired_at'])}" for r in rows
     )
     emit(rows, as_json, text or "no keys yet (one is generated on first use)")
+
+
+@client_group.command("registration-token")
+@in_app
+def client_registration_token() -> None:
+    """Print the initial access token that dynamic registration (/register) requires."""
+    from flask import current_app
+
+    from idp.oidc.registration_policy import initial_access_token
+
+    click.echo(initial_access_token(current_app.config))

@@ -24,6 +24,9 @@ from idp.models.oauth import Token
 from idp.models.oauth import hash_secret
 from shared.esia_crypto import EsiaCryptoError
 
+#: The shortest client secret accepted: shorter ones can be guessed, and some client libraries refuse them.
+MIN_SECRET_LENGTH = 16
+
 #: Scopes a client gets when none are given: everything the provider offers.
 DEFAULT_SCOPE = " ".join(SUPPORTED_SCOPES)
 
@@ -78,8 +81,12 @@ def validate(
         errors["token_endpoint_auth_method"] = "unsupported"
     elif auth_method in ("client_secret_basic", "client_secret_post") and not secret and not esia:
         errors["client_secret"] = "required"
+    elif auth_method in ("client_secret_basic", "client_secret_post") and secret and len(secret) < MIN_SECRET_LENGTH:
+        errors["client_secret"] = "too_short"
     elif auth_method == "private_key_jwt" and not (jwks or jwks_uri):
         errors["jwks"] = "required"
+    if jwks_uri and (problem := _check_uri(jwks_uri)):
+        errors["jwks_uri"] = problem  # http(s) only: never file: or another scheme
     unknown = [s for s in scope.split() if s not in SUPPORTED_SCOPES and s not in ESIA_SCOPES]
     if unknown:
         errors["scope"] = "unknown:" + ",".join(unknown)

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import datetime
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
+from idp.domain import address_lockout
 from idp.domain import labstate
 from idp.domain.accounts import find_by_login
 from idp.models.accounts import Account
 from shared.passwords import rehashed
 from shared.passwords import verify_password
 
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    """How many failures in a row lock an account, and for how long."""
-
-    max_failures: int = 5
-    lockout_seconds: int = 900
+#: How many failures in a row lock an account for one address, and for how long.
+LockoutPolicy = address_lockout.LockoutPolicy
 
 
 class LoginFailed(Exception):
@@ -42,11 +36,19 @@ def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism).hash("-unused-")
 
 
-def authenticate(session: Session, hasher: PasswordHasher, login: str, password: str, policy: LockoutPolicy) -> Account:
+def authenticate(
+    session: Session,
+    hasher: PasswordHasher,
+    login: str,
+    password: str,
+    policy: LockoutPolicy,
+    address: str | None = None,
+) -> Account:
     """Return the account for these credentials, or raise :class:`LoginFailed` / :class:`LoginLocked`.
 
-    Failures are counted on the account (the caller commits them as well as a success); a password
-    hashed with other parameters than the hasher's is hashed again with them.
+    Failures are counted per client ``address`` (:mod:`idp.domain.address_lockout`): the address that
+    guessed too often is locked out of the account, every other address still logs in. A password hashed
+    with other parameters than the hasher's is hashed again with them. The caller commits.
     """
     account = find_by_login(session, login)
     if account is None:
@@ -54,23 +56,16 @@ def authenticate(session: Session, hasher: PasswordHasher, login: str, password:
         verify_password(hasher, _dummy_hash(hasher.time_cost, hasher.memory_cost, hasher.parallelism), password)
         raise LoginFailed()
     now = labstate.now(session)
-    if account.locked_until is not None:
-        if now < account.locked_until:
-            raise LoginLocked(account.locked_until)
-        account.locked_until = None
-        account.failed_logins = 0
+    target = address_lockout.account_target(account.id)
+    until = address_lockout.locked_until(session, target, address, now)
+    if until is not None:
+        raise LoginLocked(until)
     if not verify_password(hasher, account.password_hash, password or ""):
-        account.failed_logins = Account.failed_logins + 1
-        session.flush()
-        session.refresh(account, ["failed_logins"])
-        if account.failed_logins >= policy.max_failures:
-            account.locked_until = now + timedelta(seconds=policy.lockout_seconds)
-            account.failed_logins = 0
-            session.flush()
-            raise LoginLocked(account.locked_until)
+        until = address_lockout.record_failure(session, target, address, policy, now)
+        if until is not None:
+            raise LoginLocked(until)
         raise LoginFailed()
-    account.failed_logins = 0
-    account.locked_until = None
+    address_lockout.clear(session, target, address)
     new_hash = rehashed(hasher, account.password_hash, password)
     if new_hash is not None:
         account.password_hash = new_hash

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idp.domain import address_lockout
 from idp.domain import labstate
 from idp.domain import registration as reg
 from idp.domain.accounts import AccountInvalid
@@ -83,6 +84,7 @@ def _outgoing(
     if not recipient:
         pending.secret_hash = NEVER_MATCHES
         return None
+    reg.lock_recipient(session, pending.channel, recipient)  # counted and sent as one step per recipient
     if reg.recent_sends(session, pending.channel, recipient, now) >= policy.max_sends:
         # The phone or address already got enough messages this hour; say nothing that differs.
         return None
@@ -162,6 +164,7 @@ def complete(
     account.password_hash = hasher.hash(password)
     account.failed_logins = 0
     account.locked_until = None
+    address_lockout.clear(session, address_lockout.account_target(account.id))  # a new password: every lock ends
     session.execute(delete(PendingRecovery).where(PendingRecovery.account_id == account.id))
     session.flush()
     return account

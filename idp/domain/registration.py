@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import delete
 from sqlalchemy import func as sa_func
 from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -123,8 +124,21 @@ def recent_sends(session: Session, channel: str, recipient: str, now: datetime) 
     )
 
 
+def lock_recipient(session: Session, channel: str, recipient: str) -> None:
+    """Serialise the sends to one recipient until the transaction ends (a PostgreSQL advisory lock).
+
+    Counting the recent messages and storing the new one then happen as one step for each recipient,
+    so simultaneous requests cannot all pass the limit. SQLite serialises writers itself.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(f"send\x00{channel}\x00{recipient}".encode()).digest()[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def _check_recipient(session: Session, policy: CodePolicy, channel: str, recipient: str, now: datetime) -> None:
     """Refuse with ``recipient_busy`` when ``recipient`` already got ``max_sends`` messages this hour."""
+    lock_recipient(session, channel, recipient)
     if recent_sends(session, channel, recipient, now) >= policy.max_sends:
         raise RegistrationError("recipient_busy")
 

@@ -9,6 +9,7 @@ from idp.models.esia import EsiaToken
 from idp.models.faults import Fault
 from idp.models.lab import LabSetting
 from idp.models.lab import Message
+from idp.models.login_failures import LoginFailure
 from idp.models.oauth import AuthorizationCode
 from idp.models.oauth import Consent
 from idp.models.oauth import OAuth2Client
@@ -44,4 +45,5 @@ __all__ = [
     "UsedAssertion",
     "EsiaCode",
     "EsiaToken",
+    "LoginFailure",
 ]

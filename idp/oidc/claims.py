@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from idp.models.accounts import Account
 from idp.models.accounts import AccountLevel
+from idp.models.accounts import ProfileStatus
 from shared.i18n import N_
 from shared.validators import format_snils
 
@@ -103,6 +104,13 @@ def _phone(account: Account) -> dict[str, Any]:
     return {"phone_number": account.phone, "phone_number_verified": bool(account.phone_verified)}
 
 
+def _snils(account: Account) -> dict[str, Any]:
+    """Release the SNILS only once the registries confirmed it (never while a check is pending or refused)."""
+    if not account.snils or account.profile_status != ProfileStatus.CONFIRMED:
+        return {}
+    return {"snils": format_snils(account.snils)}
+
+
 def _id_doc(account: Account) -> dict[str, Any]:
     if not (account.doc_series and account.doc_number):
         return {}
@@ -126,7 +134,7 @@ SCOPE_CLAIMS = {
     "phone": _phone,
     "mobile": _phone,
     "contacts": lambda a: {**_email(a), **_phone(a)},
-    "snils": lambda a: {"snils": format_snils(a.snils)} if a.snils else {},
+    "snils": lambda a: _snils(a),
     "inn": lambda a: {"inn": a.inn} if a.inn else {},
     "id_doc": _id_doc,
     "birthplace": lambda a: {"birthplace": a.birth_place} if a.birth_place else {},

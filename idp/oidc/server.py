@@ -20,6 +20,7 @@ from authlib.oauth2.rfc6749 import InvalidGrantError
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
 from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.authenticate_client import authenticate_client_secret_basic
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
@@ -105,6 +106,13 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     """Code grant with single-use codes on the lab clock; a replayed code revokes its tokens."""
 
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
+
+    @staticmethod
+    def validate_authorization_redirect_uri(request, client) -> str:
+        """Refuse an unregistered ``redirect_uri`` without echoing it (it may hold characters an error cannot carry)."""
+        if request.payload.redirect_uri and not client.check_redirect_uri(request.payload.redirect_uri):
+            raise InvalidRequestError("The redirect_uri is not registered for this client.")
+        return grants.AuthorizationCodeGrant.validate_authorization_redirect_uri(request, client)
 
     def save_authorization_code(self, code: str, request) -> AuthorizationCode:
         """Store the code with everything the ID token will need."""
@@ -288,9 +296,18 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> Token | None:
-        """Return the token row if its refresh token is still usable."""
+        """Return the token row if its refresh token is still usable; a reused one revokes its whole family.
+
+        A rotated refresh token presented again has leaked (RFC 9700 §4.14.2): every token issued
+        from the same authorization code, the pair that replaced it included, is revoked.
+        """
         row = db.session.scalar(select(Token).where(Token.refresh_token == refresh_token))
-        if row is None or not row.is_refresh_usable():
+        if row is None:
+            return None
+        if row.refresh_revoked and row.code_id is not None:
+            _revoke_tokens_of_code(row.code_id)  # committed by the token endpoint with its error answer
+            return None
+        if not row.is_refresh_usable():
             return None
         return row
 
@@ -338,7 +355,7 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         return [base, f"{base}/token", f"{base}/revoke", f"{base}/introspect"]
 
     def validate_jti(self, claims, jti) -> bool:
-        """Accept each assertion id once per client, remembered until the assertion expires."""
+        """Accept each assertion id once per client, remembered while the assertion is accepted (exp + leeway)."""
         from idp.models.assertions import use_assertion_once
 
         now = clock.real()
@@ -348,18 +365,46 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
             expires_at = datetime.fromtimestamp(int(claims["exp"]), UTC).replace(tzinfo=None)
         except (KeyError, TypeError, ValueError, OverflowError, OSError):
             return False
-        # Remembered for the assertion's whole life (it can never be replayed), deleted once it has expired.
-        return use_assertion_once(db.session, str(claims["sub"]), str(jti), max(expires_at, now), now)
+        # Authlib accepts the assertion until exp + leeway: remember the jti that long, so it is never replayed.
+        until = expires_at + timedelta(seconds=self.leeway)
+        return use_assertion_once(db.session, str(claims["sub"]), str(jti), max(until, now), now)
 
     def resolve_client_public_key(self, client: OAuth2Client):
         """Return the client's registered JWKS (inline, or fetched from ``jwks_uri``)."""
         if client.jwks:
             return KeySet.import_key_set(client.jwks)
         if client.jwks_uri:
-            import requests
+            from idp.oidc.client_jwks import client_key_set
 
-            return KeySet.import_key_set(requests.get(client.jwks_uri, timeout=5).json())
-        raise InvalidRequestError("The client has no registered keys.")
+            cfg = current_app.config
+            return client_key_set(
+                client.jwks_uri,
+                _assertion_kid(),
+                lab_mode=bool(cfg.get("LAB_MODE")),
+                lifetime=float(cfg.get("OIDC_JWKS_CACHE_SECONDS", 300)),
+                min_interval=float(cfg.get("OIDC_JWKS_REFETCH_SECONDS", 30)),
+            )
+        raise InvalidClientError(description="The client has no registered keys.", status_code=401)
+
+
+def _assertion_kid() -> str | None:
+    """Return the ``kid`` in the (not yet verified) header of the request's client assertion."""
+    from flask import request as flask_request
+
+    from idp.oidc import trace
+
+    decoded = trace.decode_jwt(flask_request.form.get("client_assertion") or "")
+    header = decoded["header"] if decoded else None
+    kid = header.get("kid") if isinstance(header, dict) else None
+    return kid if isinstance(kid, str) else None
+
+
+def authenticate_basic(query_client, request) -> OAuth2Client | None:
+    """``client_secret_basic`` as Authlib does it, but a header that is not UTF-8 is simply no credentials."""
+    try:
+        return authenticate_client_secret_basic(query_client, request)
+    except UnicodeDecodeError:
+        return None
 
 
 def _query_token(token_string: str, token_type_hint: str | None) -> Token | None:
@@ -456,6 +501,18 @@ class EndSession(EndSessionEndpoint):
         """End the person's IdP session."""
         logout()
 
+    def is_post_logout_redirect_uri_legitimate(self, request, post_logout_redirect_uri, client, logout_hint) -> bool:
+        """Without ``id_token_hint``, redirect only after the person confirmed on the IdP's own page.
+
+        OIDC RP-Initiated Logout 1.0 §3 allows the redirect when the OP has other means of confirming
+        it: the confirmation form is CSRF-protected and the URI is one the client registered.
+        """
+        from flask import request as flask_request
+
+        from idp.oidc.forms import EndSessionForm
+
+        return flask_request.method == "POST" and EndSessionForm().validate_on_submit()
+
 
 class Issuer(IssuerParameter):
     """RFC 9207: the ``iss`` parameter on every authorization response."""
@@ -530,6 +587,7 @@ def setup_oauth(app: Flask) -> None:
         authorization.register_grant(RefreshTokenGrant)
         REGISTERED_GRANTS.extend([AuthorizationCodeGrant, RefreshTokenGrant])
         authorization.register_client_auth_method("private_key_jwt", PrivateKeyJWT())
+        authorization.register_client_auth_method("client_secret_basic", authenticate_basic)
         authorization.register_endpoint(TokenRevocation)
         authorization.register_endpoint(TokenIntrospection)
         require_oauth.register_token_validator(BearerValidator())

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from idp.clock import clock
 from idp.models.trace import ProtocolTrace
 from idp.models.trace import TraceEvent
+from shared.names import mask_snils
 
 #: Parameters whose values are secrets: only a short prefix is kept.
 SECRET_PARAMS = {
@@ -68,9 +69,20 @@ def mask_params(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     decoded: dict[str, Any] = {}
     for key, value in params.items():
         if key in JWT_PARAMS and (jwt := decode_jwt(value)):
+            if isinstance(jwt["claims"], dict):
+                jwt["claims"] = mask_personal(jwt["claims"])
             decoded[key] = jwt
         masked[key] = mask(value) if key in SECRET_PARAMS or key in JWT_PARAMS else value
-    return masked, decoded
+    return mask_personal(masked), decoded
+
+
+#: Personal numbers shown only masked in the trace, as the diary's linking record shows them.
+PERSONAL_CLAIMS = {"snils": mask_snils}
+
+
+def mask_personal(claims: dict[str, Any]) -> dict[str, Any]:
+    """Return ``claims`` with personal numbers (SNILS) masked: ``112-***-445 95``."""
+    return {k: PERSONAL_CLAIMS[k](v) if k in PERSONAL_CLAIMS and isinstance(v, str) else v for k, v in claims.items()}
 
 
 def mask_headers(headers: dict[str, str]) -> dict[str, str]:

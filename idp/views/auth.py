@@ -16,8 +16,11 @@ from idp import auth_session
 from idp.db import db
 from idp.domain import labstate
 from idp.domain import login as login_domain
+from idp.extensions import csrf
 from idp.forms.auth import LoginForm
 from idp.forms.auth import LogoutForm
+from idp.oidc.endpoints.logout import RP_LOGOUT_PARAMETERS
+from idp.oidc.endpoints.logout import end_session
 from labkit.web import password_hasher
 
 bp = Blueprint("auth", __name__)
@@ -41,7 +44,7 @@ def login():
     if form.validate_on_submit():
         try:
             account = login_domain.authenticate(
-                db.session, password_hasher(), form.login.data, form.password.data, _policy()
+                db.session, password_hasher(), form.login.data, form.password.data, _policy(), request.remote_addr
             )
         except login_domain.LoginFailed:
             db.session.commit()  # the failure counts
@@ -65,8 +68,16 @@ def login():
 
 
 @bp.post("/logout")
+@csrf.exempt
 def logout():
-    """End the session (a CSRF-protected form, never a link)."""
+    """End the session: the IdP's own button (CSRF-protected), or a relying party's logout request.
+
+    OIDC RP-Initiated Logout 1.0 §2 lets the relying party POST its request; that request carries no
+    CSRF token (an ``id_token_hint`` authenticates it, or the person confirms on a CSRF-protected page).
+    """
+    if any(name in request.form for name in RP_LOGOUT_PARAMETERS):
+        return end_session()
+    csrf.protect()
     form = LogoutForm()
     if form.validate_on_submit():
         auth_session.logout()

@@ -6,8 +6,6 @@ Lab-only (404 when LAB_MODE is off), behind OPERATOR_PASSWORD with a lab-wide at
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
-from datetime import timedelta
 
 from flask import Blueprint
 from flask import abort
@@ -23,6 +21,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 
 from idp.db import db
+from idp.domain import address_lockout
 from idp.domain import labstate
 from idp.domain import verification as ver
 from idp.forms.operator import ActionForm
@@ -34,10 +33,9 @@ from labkit.web import check_lab
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
-FAILURES_KEY = "operator_login_failures"
-LOCKED_UNTIL_KEY = "operator_locked_until"
+#: Five wrong operator passwords lock the page for 15 minutes, for the address that tried them.
+OPERATOR_LOCKOUT = address_lockout.LockoutPolicy(max_failures=5, lockout_seconds=15 * 60)
+OPERATOR_TARGET = "operator"
 
 
 @bp.before_request
@@ -51,15 +49,6 @@ def lab_only():
     return None
 
 
-def _locked_until(now: datetime) -> datetime | None:
-    value = labstate.get_setting(db.session, LOCKED_UNTIL_KEY)
-    if value:
-        until = datetime.fromisoformat(value)
-        if until > now:
-            return until
-    return None
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Log in as the operator with the configured password."""
@@ -68,20 +57,18 @@ def login():
     status = 200
     if form.validate_on_submit():
         now = labstate.now(db.session)
-        if _locked_until(now):
+        address = request.remote_addr
+        if address_lockout.locked_until(db.session, OPERATOR_TARGET, address, now):
             error = _("Слишком много неверных попыток. Попробуйте через 15 минут.")
             status = 429
         elif hmac.compare_digest(form.password.data.encode(), str(current_app.config["OPERATOR_PASSWORD"]).encode()):
-            labstate.set_setting(db.session, FAILURES_KEY, "0")
+            address_lockout.clear(db.session, OPERATOR_TARGET, address)
             db.session.commit()
             session["operator"] = True
             return redirect(url_for("operator.index"))
         else:
-            failures = int(labstate.get_setting(db.session, FAILURES_KEY, "0") or 0) + 1
-            if failures >= MAX_FAILURES:
-                labstate.set_setting(db.session, LOCKED_UNTIL_KEY, (now + LOCKOUT).isoformat())
-                failures = 0
-            labstate.set_setting(db.session, FAILURES_KEY, str(failures))
+            # Counted for this address only: guessing from one place never locks the operator out elsewhere.
+            address_lockout.record_failure(db.session, OPERATOR_TARGET, address, OPERATOR_LOCKOUT, now)
             db.session.commit()
             error = _("Неверный пароль оператора.")
             status = 401

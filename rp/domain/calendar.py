@@ -16,6 +16,15 @@ from rp.models.school import YEAR_CURRENT
 from rp.models.school import Period
 from rp.models.school import SchoolYear
 
+#: The days the diary shows: a school calendar needs nothing wider, and weeks around them never overflow.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def in_calendar(day: date) -> bool:
+    """Return whether ``day`` lies within the diary's calendar (:data:`FIRST_DAY`..:data:`LAST_DAY`)."""
+    return FIRST_DAY <= day <= LAST_DAY
+
 
 def week_start(day: date) -> date:
     """Return the Monday of the week holding ``day``."""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from rp.models.people import User
@@ -40,19 +45,38 @@ def find_user(session: Session, login: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.login) == name))
 
 
+@functools.lru_cache(maxsize=8)
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism).hash("-unused-")
+
+
 def check_password(
     session: Session, hasher: PasswordHasher, login: str, password: str, policy: LoginPolicy, now: datetime
 ) -> LoginCheck:
     """Check a login and password, counting failures on the login and locking it after too many.
 
-    Counts in the session (the caller commits); a password hashed with other parameters is hashed again.
-    Unknown logins and wrong passwords look the same to the caller.
+    An unknown login costs a check against a dummy hash, so timing does not tell which logins exist.
+    Each check first takes one of the login's remaining attempts in a conditional UPDATE, so that
+    simultaneous requests get no more password checks than the limit. A password hashed with other
+    parameters is hashed again. The caller commits.
     """
     user = find_user(session, login)
     if user is None:
+        verify_password(hasher, _dummy_hash(hasher.time_cost, hasher.memory_cost, hasher.parallelism), password)
         return LoginCheck(None, "bad")
-    if user.locked_until is not None and user.locked_until > now:
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(User)
+        .where(
+            User.id == user.id,
+            User.failed_logins < policy.max_failures,
+            or_(User.locked_until.is_(None), User.locked_until <= now),
+        )
+        .values(failed_logins=User.failed_logins + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
         return LoginCheck(None, "locked")
+    session.refresh(user, ["failed_logins", "locked_until"])
     if verify_password(hasher, user.password_hash, password):
         user.failed_logins = 0
         user.locked_until = None
@@ -61,7 +85,6 @@ def check_password(
             user.password_hash = new_hash
         session.flush()
         return LoginCheck(user)
-    user.failed_logins = (user.failed_logins or 0) + 1
     problem = "bad"
     if user.failed_logins >= policy.max_failures:
         user.locked_until = now + timedelta(seconds=policy.lockout_seconds)

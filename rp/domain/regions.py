@@ -151,13 +151,28 @@ def ensure_region(
     return region
 
 
-def region_jwks(session: Session, region: Region, force: bool, fetch: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Return the region's cached JWKS, fetching (and storing) it when absent or when ``force``."""
-    if region.jwks_json and not force:
-        return json.loads(region.jwks_json)
+def region_jwks(
+    session: Session,
+    region: Region,
+    force: bool,
+    fetch: Callable[[], dict[str, Any]],
+    *,
+    lifetime_seconds: int = 3600,
+    refetch_seconds: int = 30,
+) -> dict[str, Any]:
+    """Return the region's cached JWKS, fetching (and storing) it when absent or stale.
+
+    Stale: older than ``lifetime_seconds``, or, when ``force`` (a new ``kid``, a bad signature), older
+    than ``refetch_seconds``.
+    """
+    now = clock.real()
+    if region.jwks_json:
+        age = (now - region.jwks_fetched_at).total_seconds() if region.jwks_fetched_at else float("inf")
+        if (not force and age < lifetime_seconds) or (force and age < refetch_seconds):
+            return json.loads(region.jwks_json)
     jwks = fetch()
     region.jwks_json = json.dumps(jwks)
-    region.jwks_fetched_at = clock.real()
+    region.jwks_fetched_at = now
     return jwks
 
 

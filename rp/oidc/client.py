@@ -164,6 +164,9 @@ def finish_login(
         )
     except requests.Timeout as exc:
         raise OidcError("timeout", f"token endpoint: {exc}") from None
+    except (requests.HTTPError, requests.exceptions.InvalidJSONError) as exc:
+        # The provider answered (an HTTP 5xx, or a body that is not JSON): its failure, not the network's.
+        raise OidcError("provider_error", f"token endpoint: {exc}") from None
     except requests.RequestException as exc:
         raise OidcError("network", f"token endpoint: {exc}") from None
     except OAuthError as exc:

@@ -45,6 +45,16 @@ def _select_key(jwks: dict[str, Any], kid: str | None) -> Any:
         raise OidcError("id_token_kid", f"the provider's key cannot be read: {exc}") from None
 
 
+def _decode(id_token: str, key: Any, alg: str) -> Any:
+    """Verify the signature with ``key``; a failure is ``id_token_signature``."""
+    try:
+        return jwt.decode(id_token, key=key, algorithms=[alg])
+    except JoseError as exc:
+        raise OidcError("id_token_signature", f"{type(exc).__name__}: {exc}") from None
+    except ValueError as exc:
+        raise OidcError("id_token_signature", f"key does not fit the token: {exc}") from None
+
+
 def verify_id_token(
     id_token: str,
     load_jwks: Callable[[bool], dict[str, Any]],
@@ -73,12 +83,17 @@ def verify_id_token(
         key = _select_key(load_jwks(True), kid)
         if key is None:
             raise OidcError("id_token_kid", f"no key with kid {kid!r} in the provider's JWKS")
-    try:
-        token = jwt.decode(id_token, key=key, algorithms=[alg])
-    except JoseError as exc:
-        raise OidcError("id_token_signature", f"{type(exc).__name__}: {exc}") from None
-    except ValueError as exc:
-        raise OidcError("id_token_signature", f"key does not fit the token: {exc}") from None
+        token = _decode(id_token, key, alg)
+    else:
+        try:
+            token = _decode(id_token, key, alg)
+        except OidcError:
+            # The provider may have rotated the key (a token without kid, or one reusing it): refetch once
+            # (load_jwks bounds how often) and try the key it now publishes.
+            fresh = _select_key(load_jwks(True), kid)
+            if fresh is None:
+                raise
+            token = _decode(id_token, fresh, alg)
     options = {
         "iss": {"essential": True, "value": issuer},
         "aud": {"essential": True, "value": client_id},

@@ -8,13 +8,12 @@ from flask import Blueprint
 from flask import jsonify
 from flask import redirect
 from flask import render_template
-from flask import request
 from flask import session
 from flask import url_for
 from sqlalchemy import select
 
 from rp.domain import access
-from rp.domain.calendar import parse_day
+from rp.domain.calendar import FIRST_DAY
 from rp.domain.calendar import week_start
 from rp.domain.calendar import year_periods
 from rp.domain.charts import marks_chart
@@ -27,6 +26,7 @@ from rp.extensions import db
 from rp.models.journal import PeriodMark
 from rp.models.people import Person
 from rp.models.school import Period
+from rp.views.dates import requested_day
 from rp.views.diarykit import chosen_period
 from rp.views.diarykit import diary_page
 from rp.views.diarykit import nav_context
@@ -84,7 +84,7 @@ def index():
 def week(pupil_id: int):
     """The diary week: lessons by day with timetable changes, marks, attendance and homework."""
     pupil = _pupil(pupil_id)
-    monday = week_start(parse_day(request.args.get("d"), today()))
+    monday = week_start(requested_day("d", today()))
     days = pupil_days(db.session, pupil.id, monday, monday + timedelta(days=6))
     week_days = [(monday + timedelta(days=i), WEEKDAYS[i]) for i in range(6)]
     return render_template(
@@ -104,7 +104,7 @@ def week(pupil_id: int):
 def day(pupil_id: int):
     """The daily summary: the day's lessons, marks, absences and homework."""
     pupil = _pupil(pupil_id)
-    the_day = parse_day(request.args.get("d"), today())
+    the_day = requested_day("d", today())
     lessons = pupil_days(db.session, pupil.id, the_day, the_day).get(the_day, [])
     return render_template(
         "diary/day.html",
@@ -190,8 +190,8 @@ def news():
 def api_marks(pupil_id: int):
     """JSON: the pupil's marks by subject with weighted averages between ``from`` and ``to`` (ISO dates)."""
     require(access.can_view_pupil(db.session, viewer(), pupil_id))
-    end = parse_day(request.args.get("to"), today())
-    start = parse_day(request.args.get("from"), end - timedelta(days=30))
+    end = requested_day("to", today())
+    start = requested_day("from", max(end - timedelta(days=30), FIRST_DAY))
     subjects = pupil_marks(db.session, pupil_id, start, end)
     return jsonify(
         pupil_id=pupil_id,

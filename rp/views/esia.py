@@ -228,7 +228,14 @@ def callback():
         code = oidc.check_callback(request.args, pending["state"], region.issuer, metadata)
 
         def load_jwks(force: bool) -> dict[str, Any]:
-            return region_jwks(db.session, region, force, lambda: oidc.fetch_jwks(metadata, cfg.timeout))
+            return region_jwks(
+                db.session,
+                region,
+                force,
+                lambda: oidc.fetch_jwks(metadata, cfg.timeout),
+                lifetime_seconds=current_app.config["JWKS_CACHE_SECONDS"],
+                refetch_seconds=current_app.config["JWKS_REFETCH_SECONDS"],
+            )
 
         result = oidc.finish_login(
             cfg, metadata, code, nonce=pending["nonce"], code_verifier=pending["code_verifier"], load_jwks=load_jwks

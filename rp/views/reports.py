@@ -11,7 +11,6 @@ from flask import request
 from flask_babel import gettext as _
 
 from rp.domain import access
-from rp.domain.calendar import parse_day
 from rp.domain.calendar import week_start
 from rp.domain.calendar import year_periods
 from rp.domain.reports import class_sheet
@@ -19,6 +18,7 @@ from rp.domain.reports import sheet_csv
 from rp.domain.reports import sheet_xlsx
 from rp.extensions import db
 from rp.models.school import SchoolClass
+from rp.views.dates import requested_day
 from rp.views.diarykit import chosen_period
 from rp.views.diarykit import diary_page
 from rp.views.diarykit import nav_context
@@ -51,7 +51,7 @@ def sheet(class_id: int):
     periods = year_periods(db.session, [cls.year_id])
     period = None
     if request.args.get("week"):
-        start = week_start(parse_day(request.args.get("week"), today()))
+        start = week_start(requested_day("week", today()))
         end = start + timedelta(days=6)
         title = _("неделя %(start)s–%(end)s", start=start.strftime("%d.%m"), end=end.strftime("%d.%m.%Y"))
     else:

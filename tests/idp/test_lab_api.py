@@ -27,7 +27,7 @@ def seed_some_state(app) -> None:
     from idp.domain.clients import ensure_client
 
     with app.app_context():
-        ensure_client(db.session, "dnevnik", "s3cret", ["http://rp.test/login/callback"], name="Дневник.ру")
+        ensure_client(db.session, "dnevnik", "s3cret-of-dnevnik", ["http://rp.test/login/callback"], name="Дневник.ру")
         db.session.add(LabSetting(key="clock_offset_seconds", value="86400"))
         db.session.add(Message(channel="sms", recipient="+79110000000", body="code 123456"))
         db.session.commit()

@@ -64,6 +64,7 @@ class FakeOP:
         self.userinfo_sub: str | None = None
         self.token_error: Exception | None = None
         self.token_status = 200
+        self.token_body: str | None = None  # a non-JSON answer of the token endpoint (with token_status)
         self.metadata_extra: dict[str, Any] = {}
         self.token_requests: list[Any] = []
         self.userinfo_requests: list[Any] = []
@@ -97,6 +98,8 @@ class FakeOP:
         self.token_requests.append(request)
         if self.token_error is not None:
             raise self.token_error
+        if self.token_body is not None:
+            return self.token_status, {"Content-Type": "text/html"}, self.token_body
         if self.token_status != 200:
             return self.token_status, {"Content-Type": "application/json"}, json.dumps({"error": "invalid_grant"})
         body = {"access_token": "at-123", "token_type": "Bearer", "expires_in": 3600, "id_token": self.id_token()}

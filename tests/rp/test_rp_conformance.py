@@ -122,7 +122,8 @@ def test_oidcc_client_test_invalid_sig_rs256(rp_client, rp_app, op):
     refused(login(rp_client, op), rp_app, "id_token_signature")
 
 
-def test_unknown_kid_refetches_jwks_after_key_rotation(rp_client, op):
+def test_unknown_kid_refetches_jwks_after_key_rotation(rp_client, rp_app, op):
+    rp_app.config["JWKS_REFETCH_SECONDS"] = 0  # the rotation comes right after the first fetch
     accepted(login(rp_client, op))
     assert op.jwks_requests == 1
     op.header = {"alg": "RS256", "kid": "k2"}

@@ -420,9 +420,13 @@ def _idp_fuzzer(idp_app, who: str) -> Fuzzer:
         values,
         names,
         random.Random(f"{SEED}-idp-{who}"),
-        # Refused protocol requests are traced (that is the trace's purpose); failed operator logins are counted
-        # in lab_setting (the lab-wide attempt limit).
-        audit_tables={"protocol_trace": ("",), "protocol_trace_event": ("",), "lab_setting": ("/operator/login",)},
+        # Refused protocol requests are traced (that is the trace's purpose); failed logins (the account's and the
+        # operator's) are counted per address in login_failure.
+        audit_tables={
+            "protocol_trace": ("",),
+            "protocol_trace_event": ("",),
+            "login_failure": ("/login", "/operator/login"),
+        },
     )
 
 

@@ -27,7 +27,7 @@ def test_nul_in_the_url_is_a_bad_request(request, app_fixture, url, control):
 
 
 def test_nul_in_a_json_body_is_a_bad_request(idp_app):
-    idp_app.config["DYNAMIC_REGISTRATION"] = True
+    idp_app.config.update(DYNAMIC_REGISTRATION=True, DYNAMIC_REGISTRATION_OPEN=True)
     client = idp_app.test_client()
     res = client.post("/register", json={"client_name": "a\u0000b", "redirect_uris": ["https://x.example/cb"]})
     assert res.status_code == 400

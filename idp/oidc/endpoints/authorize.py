@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
@@ -170,4 +171,5 @@ def _consent_page(form: ConsentForm, client, scopes: list[str], account):
         items=items,
         account=account,
         action=_authorize_url(_request_params()),
+        redirect_host=urlsplit(request.values.get("redirect_uri") or client.get_default_redirect_uri() or "").hostname,
     )

@@ -16,6 +16,10 @@ from idp.oidc.server import authorization
 
 bp = Blueprint("logout", __name__)
 
+#: The parameters of an RP-initiated logout request (OIDC RP-Initiated Logout 1.0 §2); the IdP's own
+#: logout button sends none of them.
+RP_LOGOUT_PARAMETERS = ("id_token_hint", "logout_hint", "client_id", "post_logout_redirect_uri", "state", "ui_locales")
+
 
 @bp.route("/logout", methods=["GET", "POST"])
 @csrf.exempt

@@ -16,6 +16,7 @@ from idp.domain import clients as client_domain
 from idp.extensions import csrf
 from idp.oidc import context
 from idp.oidc import keys
+from idp.oidc import registration_policy
 
 bp = Blueprint("registration", __name__)
 
@@ -27,6 +28,10 @@ def register():
     context.begin("register", uuid.uuid4().hex)
     if not current_app.config.get("DYNAMIC_REGISTRATION"):
         return jsonify(error="access_denied", error_description="Dynamic registration is disabled."), 404
+    if not registration_policy.token_accepted(current_app.config, request.headers.get("Authorization")):
+        response = jsonify(error="invalid_token", error_description="A valid initial access token is required.")
+        response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response, 401
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return jsonify(error="invalid_client_metadata", error_description="Expected a JSON object."), 400
@@ -41,6 +46,12 @@ def register():
         return jsonify(
             error="invalid_client_metadata", error_description="post_logout_redirect_uris must be a list of strings."
         ), 400
+    jwks_uri = data.get("jwks_uri") if isinstance(data.get("jwks_uri"), str) else None
+    if problems := registration_policy.metadata_problems(
+        redirect_uris, jwks_uri, lab_mode=bool(current_app.config.get("LAB_MODE"))
+    ):
+        error = "invalid_redirect_uri" if "redirect_uris" in problems else "invalid_client_metadata"
+        return jsonify(error=error, error_description="; ".join(f"{k}: {v}" for k, v in problems.items())), 400
     extra = {k: data[k] for k in ("logo_uri", "policy_uri", "tos_uri", "client_uri", "contacts") if k in data}
     try:
         client = client_domain.create_client(
@@ -53,7 +64,7 @@ def register():
             post_logout_redirect_uris=post_logout,
             name=data.get("client_name") if isinstance(data.get("client_name"), str) else None,
             jwks=data.get("jwks") if isinstance(data.get("jwks"), dict) else None,
-            jwks_uri=data.get("jwks_uri") if isinstance(data.get("jwks_uri"), str) else None,
+            jwks_uri=jwks_uri,
             id_token_signed_response_alg=data.get("id_token_signed_response_alg")
             if data.get("id_token_signed_response_alg") in keys.SUPPORTED_ALGS
             else None,

@@ -36,7 +36,16 @@ def test_client_create_list_remove(idp_app):
     listed = json.loads(_run(idp_app, "client", "list", "--json").output)
     assert [c["client_id"] for c in listed] == ["dnevnik"]
     dup = _run(
-        idp_app, "client", "create", "--client-id", "dnevnik", "--secret", "y", "--redirect-uri", "http://a/b", "--json"
+        idp_app,
+        "client",
+        "create",
+        "--client-id",
+        "dnevnik",
+        "--secret",
+        "y" * 16,
+        "--redirect-uri",
+        "http://a/b",
+        "--json",
     )
     assert dup.exit_code == 1 and json.loads(dup.output)["fields"]["client_id"] == "taken"
     assert _run(idp_app, "client", "remove", "dnevnik").exit_code == 0
@@ -83,7 +92,7 @@ def test_ensure_client_is_idempotent(idp_app):
             ensure_client(
                 db.session,
                 "dnevnik",
-                "secret",
+                "secret-of-16-chars",
                 ["http://127.0.0.1:5002/login/callback"],
                 post_logout_redirect_uris=["http://127.0.0.1:5002/"],
                 name="Дневник",
@@ -91,4 +100,22 @@ def test_ensure_client_is_idempotent(idp_app):
             db.session.commit()
         clients = list_clients(db.session)
         assert [c.client_id for c in clients] == ["dnevnik"]
-        assert clients[0].check_client_secret("secret")
+        assert clients[0].check_client_secret("secret-of-16-chars")
+
+
+def test_client_secrets_need_16_characters(idp_app):
+    short = _run(
+        idp_app,
+        "client",
+        "create",
+        "--client-id",
+        "a",
+        "--secret",
+        "x" * 15,
+        "--redirect-uri",
+        "https://a/cb",
+        "--json",
+    )
+    assert short.exit_code == 1 and json.loads(short.output)["fields"]["client_secret"] == "too_short"
+    ok = _run(idp_app, "client", "create", "--client-id", "a", "--secret", "x" * 16, "--redirect-uri", "https://a/cb")
+    assert ok.exit_code == 0, ok.output

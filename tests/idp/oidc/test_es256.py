@@ -119,7 +119,7 @@ def test_rotating_rs256_retires_only_the_old_rs256_key(logged_in, oidc_app, es_c
 
 
 def test_dynamically_registered_es256_client(logged_in, account):
-    logged_in.app.config["DYNAMIC_REGISTRATION"] = True
+    logged_in.app.config.update(DYNAMIC_REGISTRATION=True, DYNAMIC_REGISTRATION_OPEN=True)
     response = logged_in.client.post(
         "/register", json={"redirect_uris": [REDIRECT], "id_token_signed_response_alg": "ES256"}
     )

@@ -14,9 +14,9 @@ def test_check_25_refresh_token_rotates_and_is_bound(logged_in, oidc_app):
     refresh = body["refresh_token"]
     data = {"grant_type": "refresh_token", "refresh_token": refresh}
     with oidc_app.app_context():
-        create_client(db.session, "other", "other-secret", [REDIRECT])
+        create_client(db.session, "other", "other-secret-0123", [REDIRECT])
         db.session.commit()
-    stolen = logged_in.client.post("/token", data=data, headers=basic("other", "other-secret"))
+    stolen = logged_in.client.post("/token", data=data, headers=basic("other", "other-secret-0123"))
     assert stolen.status_code == 400 and stolen.get_json()["error"] == "invalid_grant"
     first = logged_in.client.post("/token", data=data, headers=basic())
     assert first.status_code == 200 and first.get_json()["refresh_token"] != refresh

@@ -14,7 +14,10 @@ CB = "https://dyn.example/cb"
 @pytest.fixture
 def dyn(flow):
     """The flow driver on an IdP with dynamic registration switched on."""
+    from idp.oidc.registration_policy import initial_access_token
+
     flow.app.config["DYNAMIC_REGISTRATION"] = True
+    flow.client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + initial_access_token(flow.app.config)
     return flow
 
 
@@ -81,3 +84,65 @@ def test_bad_metadata_is_refused(dyn, body):
 def test_non_json_body_is_refused(dyn):
     resp = dyn.client.post("/register", data="redirect_uris=x", content_type="application/x-www-form-urlencoded")
     assert resp.status_code == 400 and resp.get_json()["error"] == "invalid_client_metadata"
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong", "Basic YTpi", "Bearer "])
+def test_registration_needs_the_initial_access_token(flow, header):
+    flow.app.config["DYNAMIC_REGISTRATION"] = True
+    headers = {"Authorization": header} if header else {}
+    resp = flow.client.post("/register", json={"redirect_uris": [CB]}, headers=headers)
+    assert resp.status_code == 401 and resp.get_json()["error"] == "invalid_token"
+
+
+def test_open_registration_is_a_setting(flow):
+    flow.app.config.update(DYNAMIC_REGISTRATION=True, DYNAMIC_REGISTRATION_OPEN=True)
+    assert flow.client.post("/register", json={"redirect_uris": [CB]}).status_code == 201
+
+
+def test_the_cli_shows_the_initial_access_token(flow):
+    from idp.cli.oidc import client_group
+    from idp.oidc.registration_policy import initial_access_token
+
+    with flow.app.app_context():
+        result = flow.app.test_cli_runner().invoke(client_group, ["registration-token"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == initial_access_token(flow.app.config)
+    flow.app.config["DYNAMIC_REGISTRATION"] = True
+    resp = flow.client.post(
+        "/register", json={"redirect_uris": [CB]}, headers={"Authorization": "Bearer " + result.output.strip()}
+    )
+    assert resp.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("metadata", "error"),
+    [
+        ({"redirect_uris": ["http://evil.example/cb"]}, "invalid_redirect_uri"),
+        ({"redirect_uris": ["https://dyn.example/cb#frag"]}, "invalid_redirect_uri"),
+        ({"redirect_uris": ["/relative/cb"]}, "invalid_redirect_uri"),
+        ({"redirect_uris": ["javascript:alert(1)"]}, "invalid_redirect_uri"),
+        (
+            {"redirect_uris": [CB], "token_endpoint_auth_method": "private_key_jwt", "jwks_uri": "file:///etc/passwd"},
+            "invalid_client_metadata",
+        ),
+        (
+            {"redirect_uris": [CB], "token_endpoint_auth_method": "private_key_jwt", "jwks_uri": "http://10.0.0.1/k"},
+            "invalid_client_metadata",
+        ),
+    ],
+)
+def test_registration_refuses_unsafe_uris(dyn, metadata, error):
+    resp = dyn.client.post("/register", json=metadata)
+    assert resp.status_code == 400 and resp.get_json()["error"] == error
+
+
+def test_loopback_redirect_uri_is_allowed_in_lab_mode(dyn):
+    resp = dyn.client.post("/register", json={"redirect_uris": ["http://127.0.0.1:8000/cb", "http://rp.localhost/cb"]})
+    assert resp.status_code == 201, resp.get_json()
+
+
+def test_consent_page_shows_the_redirect_host(dyn, account):
+    reg = dyn.client.post("/register", json={"redirect_uris": [CB], "client_name": "Госуслуги"}).get_json()
+    dyn.login(account)
+    consent, _ = dyn.authorize(client_id=reg["client_id"], redirect_uri=CB, consent=None)
+    assert "dyn.example" in consent.get_data(as_text=True)

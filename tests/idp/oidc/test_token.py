@@ -83,10 +83,10 @@ def test_check_18_client_authentication(logged_in, oidc_app):
     from idp.domain.clients import create_client
 
     with oidc_app.app_context():
-        create_client(db.session, "postapp", "post-secret", [REDIRECT], auth_method="client_secret_post")
+        create_client(db.session, "postapp", "post-secret-01234", [REDIRECT], auth_method="client_secret_post")
         db.session.commit()
     code, _ = logged_in.code(client_id="postapp")
-    resp = logged_in.token(code, headers={}, client_id="postapp", client_secret="post-secret")
+    resp = logged_in.token(code, headers={}, client_id="postapp", client_secret="post-secret-01234")
     assert resp.status_code == 200
     code, _ = logged_in.code()
     bad = logged_in.token(code, headers=basic(secret="wrong"))

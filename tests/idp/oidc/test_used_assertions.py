@@ -59,3 +59,14 @@ def test_same_jti_of_different_clients_and_expiry_cleanup(idp_app):
         left = {(r.client_id, r.jti) for r in s.scalars(select(UsedAssertion))}
         assert left == {("a", "j2"), ("c", "j3")}
         assert s.scalar(select(func.count()).select_from(UsedAssertion)) == 2
+
+
+def test_an_assertion_in_its_leeway_cannot_be_replayed(jwt_flow, client_key):
+    """Assertions are accepted up to 60 s past ``exp``, so their ``jti`` is kept that long too."""
+    import time
+
+    late = assertion(client_key, iat=int(time.time()) - 50, exp=int(time.time()) - 10, jti="late-1")
+    assert exchange(jwt_flow, late).status_code == 200
+    time.sleep(1.1)  # the next use runs the cleanup of rows already expired
+    replay = exchange(jwt_flow, late)
+    assert replay.status_code == 401 and replay.get_json()["error"] == "invalid_client"
