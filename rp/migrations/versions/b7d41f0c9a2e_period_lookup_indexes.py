@@ -5,7 +5,7 @@ attendance over a week or a period is found by pupil and lesson (the pupil-only 
 read the pupil's whole history).
 
 Revision ID: b7d41f0c9a2e
-Revises: 0fbc07ebd828
+Revises: 5b1e0c9a7d42
 Create Date: 2026-12-01 22:00:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41f0c9a2e'
-down_revision = '0fbc07ebd828'
+down_revision = '5b1e0c9a7d42'
 branch_labels = None
 depends_on = None
 
