@@ -78,6 +78,8 @@ def access_claims(
         "exp": now + ttl,
         "iat": now,
         "client_id": client_id,
+        # Two tokens of one session minted in the same second (a refresh) must still differ.
+        "jti": secrets.token_hex(16),
     }
 
 
