@@ -80,3 +80,21 @@ def rp_app(tmp_path, pg_databases):
 def rp_client(rp_app):
     """A test client of the diary."""
     return rp_app.test_client()
+
+
+#: Fixtures that put a test on the database under test; the PostgreSQL pass runs only tests that use one.
+DATABASE_FIXTURES = frozenset({"pg_databases", "fresh_pg_database"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass, deselect the tests that never reach a database of the run.
+
+    Such tests (pure rules, property tests, the ESIA client judges against an IdP on its own SQLite file)
+    would only repeat the SQLite pass word for word.
+    """
+    if TEST_DB != "postgresql":
+        return
+    kept = [item for item in items if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept

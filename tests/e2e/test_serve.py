@@ -11,7 +11,7 @@ from tests.e2e.conftest import stop_lab
 pytestmark = pytest.mark.e2e
 
 
-def test_serve_starts_both_apps_with_demo_data_and_ctrl_c_stops_both(tmp_path):
+def test_serve_starts_both_apps_with_demo_data_ctrl_c_stops_both_and_setup_again_seeds_nothing(tmp_path):
     lab = start_lab(tmp_path)
     try:
         assert requests.get(lab.idp_url + "/healthz", timeout=5).json() == {"status": "ok", "app": "idp"}
@@ -26,11 +26,7 @@ def test_serve_starts_both_apps_with_demo_data_and_ctrl_c_stops_both(tmp_path):
     for url in (lab.idp_url, lab.rp_url):
         with pytest.raises(requests.ConnectionError):
             requests.get(url + "/healthz", timeout=2)
-
-
-def test_setup_is_idempotent_and_seeds_once(tmp_path):
-    lab = start_lab(tmp_path)
-    stop_lab(lab)
+    # `make run` again (setup is idempotent): the demo data is already there and is not seeded twice.
     again = lab.fedlab("setup")
     assert again.returncode == 0, again.stderr
     assert "already there" in again.stdout
