@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from flask import Blueprint
 from flask import Flask
 from flask import abort
 from flask import current_app
@@ -307,6 +308,20 @@ def setup_proxy_fix(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+#: The stylesheet both apps share (accessibility and the small-screen layout), at ``/static/labkit/labkit.css``.
+shared_static = Blueprint("labkit", __name__, static_folder="static", static_url_path="/static/labkit")
+
+
+def setup_static(app: Flask) -> None:
+    """Serve the shared stylesheet, and answer ``/favicon.ico`` with the app's own ``static/favicon.svg``."""
+    app.register_blueprint(shared_static)
+
+    def favicon() -> Any:
+        return app.send_static_file("favicon.svg")
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+
+
 def setup_app(
     app: Flask, db: SQLAlchemy, migrate: Any, csrf: Any, babel: Babel, *, same_origin_framing: bool = False
 ) -> None:
@@ -322,6 +337,7 @@ def setup_app(
     setup_errors(app, db)
     setup_sqlite(app, db)
     setup_security_headers(app, same_origin_framing=same_origin_framing)
+    setup_static(app)
 
 
 def register_blueprints(app: Flask, modules: list[str]) -> None:
