@@ -48,6 +48,30 @@ def select_locale() -> str:
     return session.get("lang") if session.get("lang") in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+#: Session key: the authorization request whose ``ui_locales`` set the language (applied once per request).
+UI_LOCALES_KEY = "ui_locales_for"
+
+
+def apply_ui_locales(value: str | None, request_key: str | None) -> None:
+    """Show the provider's pages in the first supported language of ``ui_locales`` (OIDC Core 3.1.2.1).
+
+    The choice goes into the session, so every page of that login (log-in, registration, consent) keeps it.
+    It is applied once per authorization request (``request_key``): when the same request comes back after the
+    log-in, a language the person picked meanwhile with the switcher wins.
+    """
+    if not value or (request_key and session.get(UI_LOCALES_KEY) == request_key):
+        return
+    for tag in value.split():
+        lang = tag.split("-")[0].lower()
+        if lang in current_app.config["LANGUAGES"]:
+            session["lang"] = lang
+            session[UI_LOCALES_KEY] = request_key
+            from flask_babel import refresh
+
+            refresh()
+            return
+
+
 def setup_i18n(app: Flask, babel: Babel) -> None:
     """Bind Flask-Babel with Russian as the default language."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
