@@ -16,7 +16,6 @@ from flask import session
 from flask import url_for
 from flask_sqlalchemy import SQLAlchemy
 
-
 #: What a fresh session keeps: the language and which login's ``ui_locales`` chose it (labkit.web).
 KEPT_KEYS = ("lang", "ui_locales_for")
 

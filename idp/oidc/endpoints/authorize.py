@@ -9,7 +9,6 @@ from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
 from authlib.oidc.core.errors import ConsentRequiredError
 from flask import Blueprint
-from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import request
