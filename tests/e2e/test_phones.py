@@ -69,7 +69,9 @@ class Fit:
             self.page.set_viewport_size({"width": width, "height": 800})
             got = self.page.evaluate(MEASURE)
             if got["scroll"] > got["width"]:
-                self.problems.append(f"[{self.lang}] {label} at {width} px is {got['scroll']} px wide ({self.page.url})")
+                self.problems.append(
+                    f"[{self.lang}] {label} at {width} px is {got['scroll']} px wide ({self.page.url})"
+                )
             if width == PHONE and got["off"]:
                 self.problems.append(f"[{self.lang}] {label}: header off screen at {width} px: {got['off']}")
         self.page.set_viewport_size({"width": PHONE, "height": 800})
@@ -118,9 +120,7 @@ def seen_by_language():
 def fit(browser, request, seen_by_language):
     """A fresh context at phone width, and its measurements."""
     lang = request.node.callspec.params["lang"]
-    context = browser.new_context(
-        viewport={"width": PHONE, "height": 800}, locale="en-US" if lang == "en" else "ru-RU"
-    )
+    context = browser.new_context(viewport={"width": PHONE, "height": 800}, locale="en-US" if lang == "en" else "ru-RU")
     page = context.new_page()
     page.set_default_timeout(15000)
     yield Fit(page, lang, seen_by_language[lang])
@@ -203,7 +203,9 @@ def test_the_diarys_language_is_carried_to_the_idp_and_back(phone_lab, fit_en):
     page.goto(lab.rp_url + "/login/esia/dvinaland")
     if page.url.startswith(lab.rp_url):  # the region's own login page: press its Gosuslugi button
         with page.expect_navigation():
-            page.locator("main :is(a, button)").filter(has_text=re.compile("gosuslugi|public services", re.I)).first.click()
+            page.locator("main :is(a, button)").filter(
+                has_text=re.compile("gosuslugi|public services", re.I)
+            ).first.click()
     assert page.url.startswith(lab.idp_url) and "/login" in page.url
     assert page.locator("html").get_attribute("lang") == "en"
     fit_en.check("IdP login from the English diary")
