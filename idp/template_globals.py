@@ -23,6 +23,7 @@ from idp.domain import verification as ver
 from idp.models.accounts import AccountLevel
 from idp.models.accounts import ProfileStatus
 from labkit.trainer import guide_context
+from shared.validators import display_phone
 
 LEVEL_LABELS = {
     AccountLevel.SIMPLIFIED: _l("Упрощённая (1)"),
@@ -120,9 +121,13 @@ def inject_guide() -> dict[str, Any]:
 
 
 def register_template_globals(app: Flask) -> None:
-    """Make the account and registry labels and the faults banner's query available to every template."""
+    """Make the account and registry labels and the faults banner's query available to every template.
+
+    Also the ``phone`` filter: ``{{ account.phone|phone }}`` writes a number as ``+7 912 345-67-89``.
+    """
     for function in (level_label, status_label, status_badge, reason_lines, registry_result, lab_active_faults):
         app.add_template_global(function)
+    app.add_template_filter(display_phone, "phone")
 
 
 def register_context_processors(app: Flask) -> None:

@@ -16,13 +16,15 @@ from flask import session
 from flask import url_for
 from flask_sqlalchemy import SQLAlchemy
 
+#: What a fresh session keeps: the language and which login's ``ui_locales`` chose it (labkit.web).
+KEPT_KEYS = ("lang", "ui_locales_for")
+
 
 def reset_session() -> None:
     """Clear the session, keeping only the language choice."""
-    lang = session.get("lang")
+    kept = {key: session[key] for key in KEPT_KEYS if session.get(key)}
     session.clear()
-    if lang:
-        session["lang"] = lang
+    session.update(kept)
 
 
 def start_session(id_key: str, id_value: Any, method_key: str, method: str, auth_time: int) -> None:

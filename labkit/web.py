@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from flask import Blueprint
 from flask import Flask
 from flask import abort
 from flask import current_app
@@ -45,6 +46,30 @@ def select_locale() -> str:
         session["lang"] = chosen
         return chosen
     return session.get("lang") if session.get("lang") in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+#: Session key: the authorization request whose ``ui_locales`` set the language (applied once per request).
+UI_LOCALES_KEY = "ui_locales_for"
+
+
+def apply_ui_locales(value: str | None, request_key: str | None) -> None:
+    """Show the provider's pages in the first supported language of ``ui_locales`` (OIDC Core 3.1.2.1).
+
+    The choice goes into the session, so every page of that login (log-in, registration, consent) keeps it.
+    It is applied once per authorization request (``request_key``): when the same request comes back after the
+    log-in, a language the person picked meanwhile with the switcher wins.
+    """
+    if not value or (request_key and session.get(UI_LOCALES_KEY) == request_key):
+        return
+    for tag in value.split():
+        lang = tag.split("-")[0].lower()
+        if lang in current_app.config["LANGUAGES"]:
+            session["lang"] = lang
+            session[UI_LOCALES_KEY] = request_key
+            from flask_babel import refresh
+
+            refresh()
+            return
 
 
 def setup_i18n(app: Flask, babel: Babel) -> None:
@@ -307,6 +332,20 @@ def setup_proxy_fix(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+#: The stylesheet both apps share (accessibility and the small-screen layout), at ``/static/labkit/labkit.css``.
+shared_static = Blueprint("labkit", __name__, static_folder="static", static_url_path="/static/labkit")
+
+
+def setup_static(app: Flask) -> None:
+    """Serve the shared stylesheet, and answer ``/favicon.ico`` with the app's own ``static/favicon.svg``."""
+    app.register_blueprint(shared_static)
+
+    def favicon() -> Any:
+        return app.send_static_file("favicon.svg")
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+
+
 def setup_app(
     app: Flask, db: SQLAlchemy, migrate: Any, csrf: Any, babel: Babel, *, same_origin_framing: bool = False
 ) -> None:
@@ -322,6 +361,7 @@ def setup_app(
     setup_errors(app, db)
     setup_sqlite(app, db)
     setup_security_headers(app, same_origin_framing=same_origin_framing)
+    setup_static(app)
 
 
 def register_blueprints(app: Flask, modules: list[str]) -> None:

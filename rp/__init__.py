@@ -46,9 +46,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.register_blueprints(app, BLUEPRINTS)
 
     from rp.labels import template_globals
+    from rp.views.diarykit import inject_nav
     from rp.views.lab_trainer import inject_guide
+    from shared.validators import display_phone
 
     app.jinja_env.globals.update(template_globals())  # role_label(), achievement_kind_label() …
+    app.add_template_filter(display_phone, "phone")  # {{ person.phone|phone }}: +7 912 345-67-89
+    app.context_processor(inject_nav)  # the diary's menu on every page of a signed-in person
     app.context_processor(inject_guide)  # the guided mode's step on the login and linking screens
 
     return app

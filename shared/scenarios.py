@@ -6,6 +6,8 @@ A scenario document (the YAML file, or the same structure as JSON sent to the la
     title_ru: Нет отчества на госуслугах             # for the diary's lab page
     description: |                                   # English, what differs and why it matters
       ...
+    description_ru: |                                # optional: the same in Russian, for the diary's lab page
+      ...
     idp:
       settings: {registry_policy: lenient}           # optional lab settings of the IdP
       accounts:
@@ -193,6 +195,8 @@ class Scenario:
     login: LoginSpec
     expect: Expectation
     source: str = ""
+    #: The description in Russian (optional; the diary's lab page falls back to the English one).
+    description_ru: str = ""
 
     def account(self, key: str) -> IdpAccount:
         """Return the IdP account with this key."""
@@ -216,6 +220,7 @@ class Scenario:
                 "title": self.title,
                 "title_ru": self.title_ru,
                 "description": self.description,
+                "description_ru": self.description_ru,
                 "idp": {
                     "settings": dict(self.idp_settings),
                     "accounts": [asdict(a) for a in self.accounts],
@@ -234,6 +239,7 @@ class Scenario:
             "title": self.title,
             "title_ru": self.title_ru,
             "description": self.description,
+            "description_ru": self.description_ru,
             "login": self.login.account,
             "expect": asdict(self.expect),
         }
@@ -441,7 +447,12 @@ def _person(source: str, data: Any, path: str) -> DiaryPerson:
 
 def parse(data: Any, source: str = "scenario", name: str | None = None) -> Scenario:
     """Validate a scenario document (parsed YAML or JSON) and return it; raise :class:`ScenarioError`."""
-    top = _Reader(source, data, "", ("name", "title", "title_ru", "description", "idp", "diary", "login", "expect"))
+    top = _Reader(
+        source,
+        data,
+        "",
+        ("name", "title", "title_ru", "description", "description_ru", "idp", "diary", "login", "expect"),
+    )
     name = name or top.text("name", required=True)
     if not NAME_RE.match(name):
         top.fail("name", f"{name!r}: use lower-case Latin letters, digits and '-'")
@@ -501,6 +512,7 @@ def parse(data: Any, source: str = "scenario", name: str | None = None) -> Scena
         title=top.text("title", required=True),
         title_ru=top.text("title_ru", required=True),
         description=top.text("description", required=True),
+        description_ru=top.text("description_ru", default=""),
         accounts=accounts,
         registry=registry,
         idp_settings={k: val for k, val in settings.items() if val is not None},

@@ -53,9 +53,22 @@ def normalize_phone(raw: str) -> str:
 
 
 def format_phone(normalized: str) -> str:
-    """Show a normalised phone the way Gosuslugi writes it: ``+7 xxx xxxxxxx``."""
+    """Show a normalised phone the way both apps write it: ``+7 912 345-67-89``."""
     digits = _NON_DIGITS.sub("", normalized)
-    return f"+7 {digits[1:4]} {digits[4:]}"
+    return f"+7 {digits[1:4]} {digits[4:7]}-{digits[7:9]}-{digits[9:11]}"
+
+
+def display_phone(value: str | None) -> str:
+    """Return ``value`` as :func:`format_phone` writes it when it is a Russian mobile number, else unchanged.
+
+    The template filter ``phone`` of both apps: a recipient may be an e-mail address, an empty field stays empty.
+    """
+    if not value:
+        return value or ""
+    try:
+        return format_phone(normalize_phone(value))
+    except ValidationError:
+        return value
 
 
 def format_phone_esia(normalized: str) -> str:

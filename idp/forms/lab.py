@@ -41,6 +41,10 @@ class ResetClockForm(FlaskForm):
     submit = SubmitField(_l("Сбросить часы"))
 
 
+#: The registry policies by name, as the lab page says which one is on.
+POLICY_NAMES = {"lenient": _l("мягкая"), "strict": _l("строгая")}
+
+
 class PolicyForm(FlaskForm):
     """Choose how the registries check profiles."""
 

@@ -22,6 +22,7 @@ from idp.domain import labstate
 from idp.domain import registry
 from idp.domain import scenario as scenario_domain
 from idp.domain import verification as ver
+from idp.forms.lab import POLICY_NAMES
 from idp.forms.lab import AdvanceClockForm
 from idp.forms.lab import DemoResetForm
 from idp.forms.lab import PaceForm
@@ -68,6 +69,7 @@ def _page(advance_form=None, pace_form=None, status: int = 200):
         reset_form=ResetClockForm(formdata=None),
         policy_form=policy_form,
         policy=policy,
+        policy_name=POLICY_NAMES.get(policy, policy),
         pending=ver.pending_checks(session),
         pace=pace,
         pace_form=pace_form,

@@ -94,8 +94,11 @@ def certificate_hash(cfg: EsiaConfig) -> str:
         raise OidcError("esia_signature", f"cannot hash the certificate: {exc}") from None
 
 
-def build_auth_request(cfg: EsiaConfig, now: datetime) -> EsiaAuthRequest:
-    """Create the v2/ac request signed over ``client_id+scope+scope_org+timestamp+state+redirect_uri``."""
+def build_auth_request(cfg: EsiaConfig, now: datetime, ui_locales: str | None = None) -> EsiaAuthRequest:
+    """Create the v2/ac request signed over ``client_id+scope+scope_org+timestamp+state+redirect_uri``.
+
+    ``ui_locales`` (the diary's language, outside the signed string) is the lab IdP's addition; ESIA ignores it.
+    """
     state = str(uuid.uuid4())
     timestamp = esia_wire.format_timestamp(now)
     signed = esia_wire.v2_string(cfg.client_id, cfg.scope, "", timestamp, state, cfg.redirect_uri)
@@ -109,6 +112,7 @@ def build_auth_request(cfg: EsiaConfig, now: datetime) -> EsiaAuthRequest:
         "state": state,
         "timestamp": timestamp,
         "access_type": "online",
+        **({"ui_locales": ui_locales} if ui_locales else {}),
     }
     return EsiaAuthRequest(url=cfg.url(AUTHORIZE_PATH) + "?" + urlencode(params), state=state)
 

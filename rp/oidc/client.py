@@ -115,11 +115,12 @@ def _session(cfg: ClientConfig) -> OAuth2Session:
     return use_pool(client)
 
 
-def build_auth_request(cfg: ClientConfig, metadata: Mapping[str, Any]) -> AuthRequest:
-    """Create the authorization request: code flow with state, nonce and PKCE S256."""
+def build_auth_request(cfg: ClientConfig, metadata: Mapping[str, Any], ui_locales: str | None = None) -> AuthRequest:
+    """Create the authorization request: code flow with state, nonce and PKCE S256, in the diary's language."""
     state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
+    extra = {"ui_locales": ui_locales} if ui_locales else {}
     url, _ = _session(cfg).create_authorization_url(
-        metadata["authorization_endpoint"], state=state, nonce=nonce, code_verifier=verifier
+        metadata["authorization_endpoint"], state=state, nonce=nonce, code_verifier=verifier, **extra
     )
     return AuthRequest(url=url, state=state, nonce=nonce, code_verifier=verifier)
 

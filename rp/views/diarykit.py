@@ -15,6 +15,7 @@ from flask import g
 from flask import redirect
 from flask import request
 from flask import url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from rp.auth_session import current_user
 from rp.auth_session import login_required
@@ -76,6 +77,17 @@ def require(allowed: bool) -> None:
 def chosen_period(periods: Sequence[Period], day: date | None = None) -> Period | None:
     """Return the period picked by ``?period=<id>``, else the one :func:`choose_period` gives for ``day`` (today)."""
     return choose_period(periods, request.args.get("period", type=int), day or today())
+
+
+def inject_nav() -> dict[str, Any]:
+    """Context processor: the top navigation on every page of a signed-in person (settings, 404 and the rest)."""
+    try:
+        if current_user() is None:
+            return {"viewer": None}
+        return nav_context()
+    except SQLAlchemyError:  # an error page after a failed transaction still renders, without the menu
+        db.session.rollback()
+        return {"viewer": None}
 
 
 def nav_context() -> dict[str, Any]:

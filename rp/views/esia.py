@@ -13,6 +13,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from labkit.web import password_hasher
@@ -192,7 +193,7 @@ def entry(name: str):
         metadata = _discover(region, cfg)
     except OidcError as exc:
         return _fail(exc, region)
-    auth = oidc.build_auth_request(cfg, metadata)
+    auth = oidc.build_auth_request(cfg, metadata, ui_locales=str(get_locale()))  # the IdP speaks our language
     session.pop(PENDING_KEY, None)
     session[AUTH_KEY] = {
         "region": region.name,

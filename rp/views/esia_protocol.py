@@ -11,6 +11,7 @@ from typing import Any
 from flask import current_app
 from flask import request
 from flask import url_for
+from flask_babel import get_locale
 
 from rp.clock import clock
 from rp.domain import linking
@@ -39,7 +40,7 @@ def config(region: Region) -> esia.EsiaConfig:
 
 def start(region: Region) -> esia.EsiaAuthRequest:
     """Build the signed v2/ac request for a region."""
-    return esia.build_auth_request(config(region), clock.real())
+    return esia.build_auth_request(config(region), clock.real(), ui_locales=str(get_locale()))
 
 
 def finish(region: Region, pending: dict[str, Any]) -> tuple[str, dict[str, str | None]]:

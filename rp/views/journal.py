@@ -27,6 +27,8 @@ from rp.forms.journal import MarkEditForm
 from rp.forms.journal import MarkForm
 from rp.forms.journal import MessageForm
 from rp.forms.journal import PeriodMarksForm
+from rp.labels import attendance_letter
+from rp.labels import school_word
 from rp.models.comms import Message
 from rp.models.journal import Mark
 from rp.models.school import SchoolClass
@@ -117,10 +119,12 @@ def _fill_choices(lesson: Lesson, *forms) -> list:
             form.pupil.choices = pupil_choices
         if hasattr(form, "work_type"):
             form.work_type.choices = [
-                (w.id, _("%(title)s (вес %(weight)s)", title=w.title, weight=w.weight)) for w in works
+                (w.id, _("%(title)s (вес %(weight)s)", title=school_word(w.title), weight=w.weight)) for w in works
             ]
         if hasattr(form, "code"):
-            form.code.choices = [(0, _("Присутствовал"))] + [(c.id, f"{c.code} — {c.title}") for c in codes]
+            form.code.choices = [(0, _("Присутствовал"))] + [
+                (c.id, f"{attendance_letter(c.code)} — {school_word(c.title)}") for c in codes
+            ]
     return pupils
 
 

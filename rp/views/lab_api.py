@@ -20,6 +20,7 @@ from labkit.web import password_hasher
 from rp.domain import scenario as scenario_domain
 from rp.extensions import csrf
 from rp.extensions import db
+from rp.labels import scenario_outcomes
 from rp.models.people import User
 from rp.seed import ProviderDefaults
 from rp.seed import ScenarioRefused
@@ -89,4 +90,4 @@ def scenarios_page():
             items.append(library.load(name))
         except ScenarioError as exc:
             problems.append(str(exc))
-    return render_template("lab/scenarios.html", scenarios=items, problems=problems, outcomes=library.OUTCOMES)
+    return render_template("lab/scenarios.html", scenarios=items, problems=problems, outcomes=scenario_outcomes())

@@ -17,6 +17,7 @@ from rp.domain.reports import class_sheet
 from rp.domain.reports import sheet_csv
 from rp.domain.reports import sheet_xlsx
 from rp.extensions import db
+from rp.labels import period_label
 from rp.models.school import SchoolClass
 from rp.views.dates import requested_day
 from rp.views.diarykit import chosen_period
@@ -57,7 +58,7 @@ def sheet(class_id: int):
     else:
         period = chosen_period(periods, min(today(), cls.year.ends_on))
         require(period is not None)
-        start, end, title = period.starts_on, period.ends_on, f"{period.title} {cls.year.title}"
+        start, end, title = period.starts_on, period.ends_on, f"{period_label(period)} {cls.year.title}"
     data = class_sheet(db.session, class_id, start, end, title, period)
     fmt = request.args.get("format")
     filename = f"vedomost-{cls.grade}-{start:%Y%m%d}-{end:%Y%m%d}"

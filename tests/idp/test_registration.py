@@ -86,7 +86,7 @@ def test_happy_path_by_sms_code(idp_app, idp_client):
     res = start(idp_client)
     assert res.status_code == 302 and res.headers["Location"].endswith("/registration/confirm")
     page = idp_client.get("/registration/confirm").get_data(as_text=True)
-    assert "Код подтверждения" in page and "+7 912 3456789" in page and "Продолжить" in page
+    assert "Код подтверждения" in page and "+7 912 345-67-89" in page and "Продолжить" in page
 
     sms = inbox(idp_app, PHONE)
     assert len(sms) == 1 and sms[0].channel == "sms"

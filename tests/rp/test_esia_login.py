@@ -92,7 +92,7 @@ def test_not_found_page_then_link_by_diary_login(rp_client, rp_app, op):
     assert NOT_FOUND in body
     assert 'name="login"' in body and 'name="password"' in body
     assert "классного руководителя" in body and "school32arh@example.test" in body
-    assert "Почему?" in body and "middle_name" in body  # lab "why?" panel
+    assert "Почему?" in body and "Отчество" in body  # lab "why?" panel
     res = post_form(rp_client, "/login/esia/not-found", {"login": "ivanova.m", "password": "dnevnik2024"})
     assert res.headers["Location"] == "/login/esia/confirm"
     assert "Привязать профиль Дневник.ру?" in rp_client.get("/login/esia/confirm").get_data(as_text=True)

@@ -70,7 +70,7 @@ def test_profile_not_found_shows_the_why_panel(rp_client, rp_app, esia_op):
     add_person(rp_app, middle_name="Викторовна")
     assert login(rp_client, esia_op).headers["Location"] == "/login/esia/not-found"
     body = rp_client.get("/login/esia/not-found").get_data(as_text=True)
-    assert "Почему?" in body and "middle_name" in body
+    assert "Почему?" in body and "Отчество" in body
     assert last_record(rp_app)["outcome"] == "not_found"
 
 

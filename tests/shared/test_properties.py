@@ -120,7 +120,7 @@ def test_phone_with_spaces_hyphens_dots_and_brackets(ten, typed):
 @given(ten=mobile)
 def test_phone_format_and_normalise_round_trip(ten):
     normalised = v.normalize_phone(ten)
-    assert v.format_phone(normalised) == f"+7 {ten[:3]} {ten[3:]}"
+    assert v.format_phone(normalised) == f"+7 {ten[:3]} {ten[3:6]}-{ten[6:8]}-{ten[8:]}"
     assert v.normalize_phone(v.format_phone(normalised)) == normalised
     assert v.normalize_phone(v.format_phone_esia(normalised)) == normalised
 

@@ -62,8 +62,24 @@ def test_phone_bad_inputs(raw, code):
 
 
 def test_phone_formats():
-    assert v.format_phone("+79123456789") == "+7 912 3456789"
+    assert v.format_phone("+79123456789") == "+7 912 345-67-89"
     assert v.format_phone_esia("+79123456789") == "+7(912)3456789"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("+79123456789", "+7 912 345-67-89"),
+        ("89123456789", "+7 912 345-67-89"),
+        ("+7 912 3456789", "+7 912 345-67-89"),
+        ("ivanova@example.test", "ivanova@example.test"),
+        ("+7 495 1234567", "+7 495 1234567"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_display_phone_writes_mobile_numbers_one_way_and_leaves_the_rest(value, shown):
+    assert v.display_phone(value) == shown
 
 
 # E-mail ------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from idp.oidc import trace
 from idp.oidc.claims import SCOPE_LABELS_RU
 from idp.oidc.claims import account_level_number
 from idp.oidc.forms import ConsentForm
+from labkit.web import apply_ui_locales
 from shared import esia_wire
 
 bp = Blueprint("esia_authorize", __name__)
@@ -185,6 +186,7 @@ def _authorize(protocol: str):
     context.current().trace_id = trace.authorize_trace_id(args.get("client_id"), args.get("state"), None)
     context.current().state = args.get("state") or None
     common.note(protocol=protocol, endpoint=request.path)
+    apply_ui_locales(args.get("ui_locales"), context.current().trace_id)  # the diary's language, as in OIDC
     try:
         first = common.single(args, ("client_id", "redirect_uri"))
         common.require(first, "client_id", "redirect_uri")

@@ -9,13 +9,11 @@ from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
 from authlib.oidc.core.errors import ConsentRequiredError
 from flask import Blueprint
-from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_babel import refresh as refresh_locale
 from werkzeug.routing import BuildError
 
 from idp.auth_session import current_account
@@ -36,6 +34,7 @@ from idp.oidc.forms import ConsentForm
 from idp.oidc.server import authorization
 from idp.oidc.server import issuer
 from idp.oidc.server import note_faults
+from labkit.web import apply_ui_locales
 
 bp = Blueprint("authorization", __name__)
 
@@ -62,16 +61,6 @@ def _login_url(next_url: str, login_hint: str | None) -> str:
         return "/login?" + urlencode({"next": next_url, **extra})
 
 
-def _apply_ui_locales(value: str | None) -> None:
-    """Use the first supported language of ``ui_locales`` for the IdP's pages."""
-    for tag in (value or "").split():
-        lang = tag.split("-")[0].lower()
-        if lang in current_app.config["LANGUAGES"]:
-            session["lang"] = lang
-            refresh_locale()
-            return
-
-
 def _needs_login(account, prompts: list[str], max_age: str | None) -> bool:
     """Return whether the person must (re-)authenticate for this request."""
     if account is None or "login" in prompts:
@@ -87,10 +76,9 @@ def _needs_login(account, prompts: list[str], max_age: str | None) -> bool:
 def authorize():
     """Run an authorization request: log-in, account level, consent, then the code (or an error)."""
     values = request.values
-    exchange = context.begin(
-        "authorize", trace.authorize_trace_id(values.get("client_id"), values.get("state"), values.get("nonce"))
-    )
-    _apply_ui_locales(values.get("ui_locales"))
+    trace_id = trace.authorize_trace_id(values.get("client_id"), values.get("state"), values.get("nonce"))
+    exchange = context.begin("authorize", trace_id)
+    apply_ui_locales(values.get("ui_locales"), trace_id)
 
     account = current_account()
     prompts = (values.get("prompt") or "").split()
