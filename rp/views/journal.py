@@ -97,6 +97,7 @@ def group(group_id: int):
         can_edit=can_edit,
         form=form,
         period_values=journal.PERIOD_VALUES,
+        att_codes=journal.attendance_codes(db.session, cls.school_id),
     )
 
 
@@ -125,9 +126,11 @@ def _fill_choices(lesson: Lesson, *forms) -> list:
 
 
 def _render_lesson(lesson: Lesson, status: int = 200, **forms):
+    entries = journal.lesson_entries(db.session, lesson)
     lesson_form = forms.get("lesson_form") or LessonForm(prefix="lesson", formdata=None)
     if "lesson_form" not in forms:
         lesson_form.theme.data = lesson.theme
+        lesson_form.homework.data = "\n".join(h.text for h in entries.homework)
         lesson_form.status.data = lesson.status
         lesson_form.note.data = lesson.note
     mark_form = forms.get("mark_form") or MarkForm(prefix="mark", formdata=None)
@@ -136,7 +139,6 @@ def _render_lesson(lesson: Lesson, status: int = 200, **forms):
     pupils = _fill_choices(lesson, mark_form, att_form, ihw_form)
     who = viewer()
     window = current_app.config["MARK_EDIT_WINDOW_DAYS"]
-    entries = journal.lesson_entries(db.session, lesson)
     return render_template(
         "journal/lesson.html",
         **nav_context(),
@@ -152,6 +154,7 @@ def _render_lesson(lesson: Lesson, status: int = 200, **forms):
         mark_form=mark_form,
         att_form=att_form,
         ihw_form=ihw_form,
+        att_codes=journal.attendance_codes(db.session, lesson.group.school_class.school_id),
     ), status
 
 
