@@ -185,6 +185,8 @@ class _Builder:
         self.password_hash = password_hash
         self.snils_counter = 500_000_000
         self.logins: dict[str, str] = {}
+        #: Each pupil's usual level (the mean of their marks), the same in every year.
+        self.ability: dict[int, float] = {}
 
     def person(self, last: str, first: str, middle: str | None, gender: str, birth: date, **contacts: Any) -> Person:
         self.snils_counter += 7919
@@ -482,7 +484,7 @@ def _build_year(b, year, period_tree, class_groups, grades, pupils_by_class, wor
     done: dict[int, int] = defaultdict(int)  # group → lessons given this year
     for ci, groups in enumerate(class_groups):
         pupils = pupils_by_class[ci]
-        ability = {p.id: rng.uniform(2.9, 4.9) for p in pupils}
+        ability = {p.id: b.ability.setdefault(p.id, rng.uniform(2.9, 4.9)) for p in pupils}  # kept year to year
         week: list[tuple[int, int, SubjectGroup]] = []
         pool = [g for si, g in enumerate(groups) for _ in range(SUBJECTS[si][2])]
         rng.shuffle(pool)

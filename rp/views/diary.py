@@ -173,13 +173,15 @@ def period_marks(pupil_id: int):
         years.setdefault(period.year_id, {"year": period.year, "periods": []})["periods"].append(period)
     from rp.domain.reports import class_subjects
 
-    subjects_by_year = {c.year_id: class_subjects(db.session, c.id) for c in pupil_classes(db.session, pupil.id)}
+    classes = pupil_classes(db.session, pupil.id)
+    subjects_by_year = {c.year_id: class_subjects(db.session, c.id) for c in classes}
     return render_template(
         "diary/period_marks.html",
         **_context(pupil, "period_marks"),
         years=list(years.values()),
         finals=finals,
         subjects_by_year=subjects_by_year,
+        class_by_year={c.year_id: c for c in classes},
     )
 
 

@@ -164,6 +164,8 @@ def test_final_marks_columns_go_in_time_order_and_the_archive_week_shows_that_ye
     pupil = person_id(rp_app, "uchenik")
     client = client_for(rp_app, "uchenik")
     page = client.get(f"/diary/pupil/{pupil}/period-marks").get_data(as_text=True)
+    assert re.search(r"2025/2026 <span class=\"muted\">· 4А</span>", page)
+    assert re.search(r"2026/2027 <span class=\"muted\">· 5А</span>", page)
     archive = page.split("2025/2026")[1]
     heads = re.findall(r'<th scope="col">([^<]+)</th>', archive.split("</thead>")[0])
     assert heads[1:] == ["1 четверть", "2 четверть", "1 полугодие", "3 четверть", "4 четверть", "2 полугодие", "Год"]
@@ -230,3 +232,21 @@ def test_journal_keeps_average_and_final_in_view_and_shows_the_lessons_homework(
     with rp_app.app_context():
         texts = db.session.scalars(select(Homework.text).where(Homework.lesson_id == lesson_id)).all()
     assert texts == ["№ 12, 14"]  # the box is the lesson's homework: saving it replaces, not appends
+
+
+def test_a_pupil_keeps_their_level_from_one_year_to_the_next(rp_app, school):
+    from rp.extensions import db
+    from rp.models import Lesson
+    from rp.models import Mark
+
+    with rp_app.app_context():
+        rows = db.session.execute(select(Mark.pupil_id, Mark.value, Lesson.date).join(Lesson)).all()
+    by_year: dict[tuple[int, bool], list[int]] = {}
+    for pupil, value, day in rows:
+        by_year.setdefault((pupil, day >= date(2026, 9, 1)), []).append(value)
+    gaps = [
+        abs(sum(now) / len(now) - sum(by_year[(pupil, False)]) / len(by_year[(pupil, False)]))
+        for (pupil, current), now in by_year.items()
+        if current and len(now) >= 8 and (pupil, False) in by_year
+    ]
+    assert len(gaps) > 50 and sum(gaps) / len(gaps) < 0.35
