@@ -23,6 +23,7 @@ from rp.demo_programme import TOPICS
 from rp.demo_seasons import ACHIEVEMENTS
 from rp.demo_seasons import CLASS_NEWS
 from rp.demo_seasons import SCHOOL_NEWS
+from rp.demo_seasons import holiday_words
 from rp.demo_seasons import in_school_year
 from rp.demo_seasons import on_or_after
 from rp.domain.marks import suggest_period_mark
@@ -468,7 +469,8 @@ def _theme(topics: tuple[str, ...], year: SchoolYear, day: date, seen: dict[int,
     topic = topics[k]
     if count == 0:
         return k, topic
-    return k, f"{topic}. {FOLLOW_UPS[(count - 1) % len(FOLLOW_UPS)]}"
+    joiner = " " if topic.endswith(("?", "!", ".")) else ". "
+    return k, f"{topic}{joiner}{FOLLOW_UPS[(count - 1) % len(FOLLOW_UPS)]}"
 
 
 def _build_year(b, year, period_tree, class_groups, grades, pupils_by_class, works, codes, summary) -> None:
@@ -658,8 +660,11 @@ def _news_and_achievements(b, school, years, pupils_by_class, class_teacher, cla
     s, rng, today = b.s, b.rng, b.today
     past, current = years
     start = current.starts_on.year
-    for _month, _day, title, body in SCHOOL_NEWS:
+    dates = _year_dates(start)
+    words = holiday_words([dates[q] for q in ("Q1", "Q2", "Q3", "Q4")])
+    for _month, _day, title, text in SCHOOL_NEWS:
         published = in_school_year(start, _month, _day)
+        body = text.format(**words)
         if published <= today:
             s.add(
                 News(school_id=school.id, class_id=None, author_id=None, title=title, body=body, published_on=published)

@@ -7,8 +7,10 @@ and every piece of news once.
 from __future__ import annotations
 
 from datetime import date
+from datetime import timedelta
 
-#: School news: (month, day, title, text), in the order of the school year.
+#: School news: (month, day, title, text), in the order of the school year. The holidays' dates come from
+#: the year's quarters (see :func:`holiday_words`).
 SCHOOL_NEWS: tuple[tuple[int, int, str, str], ...] = (
     (9, 1, "С Днём знаний!", "Торжественная линейка для 1-х и 11-х классов начнётся в 9:00 на школьном дворе."),
     (
@@ -19,7 +21,7 @@ SCHOOL_NEWS: tuple[tuple[int, int, str, str], ...] = (
     ),
     (9, 22, "Кросс нации", "Школьная команда бежит «Кросс нации» в воскресенье. Форма — спортивная, по погоде."),
     (10, 2, "День учителя", "5 октября — день самоуправления: уроки в младших классах проведут старшеклассники."),
-    (10, 20, "Осенние каникулы", "Осенние каникулы — с 25 октября по 4 ноября. Занятия начнутся 5 ноября."),
+    (10, 20, "Осенние каникулы", "Осенние каникулы — с {q1_after} по {q2_before}. Занятия начнутся {q2}."),
     (
         11,
         12,
@@ -27,11 +29,11 @@ SCHOOL_NEWS: tuple[tuple[int, int, str, str], ...] = (
         "Медицинский кабинет напоминает о плановых прививках. Согласия передайте классным руководителям.",
     ),
     (11, 24, "День матери", "Приглашаем мам и бабушек на концерт ко Дню матери в пятницу в 17:00."),
-    (12, 15, "Новогодние праздники", "Новогодние утренники — 25 и 26 декабря. Каникулы — с 28 декабря по 8 января."),
+    (12, 15, "Новогодние праздники", "Новогодние утренники — 25 и 26 декабря. Каникулы — с {q2_after} по {q3_before}."),
     (1, 26, "Лыжня России", "Школа участвует в областной гонке «Лыжня России». Запись у учителей физкультуры."),
     (2, 18, "Смотр строя и песни", "Смотр строя и песни ко Дню защитника Отечества — в субботу в спортзале."),
     (3, 4, "8 Марта", "Праздничный концерт для мам, бабушек и учительниц — 6 марта в актовом зале."),
-    (3, 16, "Весенние каникулы", "Весенние каникулы — с 22 по 30 марта. Занятия начнутся 31 марта."),
+    (3, 16, "Весенние каникулы", "Весенние каникулы — с {q3_after} по {q4_before}. Занятия начнутся {q4}."),
     (4, 10, "День космонавтики", "12 апреля — единый урок «Космос — это мы» и выставка рисунков в холле."),
     (
         4,
@@ -95,3 +97,37 @@ def in_school_year(start_year: int, month: int, day: int) -> date:
 def on_or_after(start_year: int, month: int) -> date:
     """Return the first day of ``month`` in the school year that starts in ``start_year``."""
     return in_school_year(start_year, month, 1)
+
+
+_GENITIVE = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+
+
+def _words(day: date) -> str:
+    return f"{day.day} {_GENITIVE[day.month - 1]}"
+
+
+def holiday_words(quarters: list[tuple[date, date]]) -> dict[str, str]:
+    """Return the words the holiday news use, from the quarters' (start, end) dates.
+
+    ``q2`` is the start of the 2nd quarter, ``q1_after`` the day after the 1st ends, ``q2_before`` the
+    day before the 2nd starts, and so on for each quarter.
+    """
+    words = {}
+    for n, (start, end) in enumerate(quarters, start=1):
+        words[f"q{n}"] = _words(start)
+        words[f"q{n}_before"] = _words(start - timedelta(days=1))
+        words[f"q{n}_after"] = _words(end + timedelta(days=1))
+    return words

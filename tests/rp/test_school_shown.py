@@ -33,7 +33,8 @@ def test_lesson_topics_come_from_the_programme_and_homework_follows_them(rp_app,
     assert len(themes) >= 20
     assert not [t for t in themes if re.search(r"тема \d", t)]
     fifth = {t for subject in TOPICS.values() for t in subject[5]}
-    assert all(any(t == topic or t.startswith(topic + ". ") for topic in fifth) for t in themes), themes
+    assert all(any(t == topic or t.startswith((topic + ". ", topic + " ")) for topic in fifth) for t in themes), themes
+    assert not [t for t in themes if re.search(r"[?!.]\. ", t)]
     assert "§ " in page and "упр." in page  # Russian homework names the paragraph and an exercise
 
 
@@ -91,6 +92,19 @@ def test_news_appear_once_and_in_season(rp_app, school):
     assert "Лыжня России" not in page and "Последний звонок" not in page  # mid-September
     dates = [date(int(y), int(m), int(d)) for d, m, y in re.findall(r"(\d\d)\.(\d\d)\.(\d{4})", page)]
     assert dates and max(dates) <= TODAY
+
+
+def test_holiday_news_name_the_days_the_quarters_leave_free():
+    from rp.demo import _year_dates
+    from rp.demo_seasons import SCHOOL_NEWS
+    from rp.demo_seasons import holiday_words
+
+    dates = _year_dates(2027)  # 5 November 2027 is a Friday, 9 January 2028 a Sunday
+    words = holiday_words([dates[q] for q in ("Q1", "Q2", "Q3", "Q4")])
+    bodies = {title: body.format(**words) for _, _, title, body in SCHOOL_NEWS}
+    assert "с 25 октября по 4 ноября. Занятия начнутся 5 ноября" in bodies["Осенние каникулы"]
+    assert "Каникулы — с 28 декабря по 9 января" in bodies["Новогодние праздники"]
+    assert dates["Q3"][0] == date(2028, 1, 10)
 
 
 def test_the_demo_children_have_achievements_in_season(rp_app, school):
