@@ -64,7 +64,7 @@ class Chart:
     left: int
     right: int
     lines: list[ChartLine]
-    y_lines: list[tuple[float, int]]
+    y_lines: list[tuple[float, str]]
     x_labels: list[AxisLabel]
     first: date
     last: date
@@ -73,6 +73,11 @@ class Chart:
     def marks_count(self) -> int:
         """Return how many marks the chart shows."""
         return sum(len(line.points) for line in self.lines)
+
+    @property
+    def dot_radius(self) -> float:
+        """Return the radius of a mark's point: smaller when many marks share the width (a whole year)."""
+        return 3.5 if self.marks_count <= 60 else 2
 
 
 Series = tuple[int, str, Sequence[tuple[date, int, int]]]
@@ -105,6 +110,8 @@ def _ticks(first: date, last: date) -> list[date]:
             days.append(day)
             day += timedelta(days=7)
         if days[-1] != last:
+            if (last - days[-1]).days < 4:
+                days.pop()  # too close to the last day, which the axis names
             days.append(last)
         return days
     months = [first]
@@ -130,26 +137,35 @@ def marks_chart(series: Sequence[Series], width: int = 720, height: int = 220) -
     def x_of(day: date) -> float:
         return round(left + (width - left - right) * (day - first).days / span, 1)
 
-    def y_of(value: float) -> float:
-        return round(top + (height - top - bottom) * (5 - value) / 3, 1)
-
-    lines = []
+    averages = []
     for index, (subject_id, name, items) in enumerate(series):
         ordered = sorted(items)
-        if not ordered:
-            continue
-        points = []
-        for i, (day, value, _weight) in enumerate(ordered):
-            average = weighted_average((v, w) for _, v, w in ordered[: i + 1]) or Decimal(value)
-            points.append(ChartPoint(x_of(day), y_of(float(max(2, min(5, average)))), day, value, average))
+        if ordered:
+            running = [
+                weighted_average((v, w) for _, v, w in ordered[: i + 1]) or Decimal(2) for i in range(len(ordered))
+            ]
+            averages.append((index, subject_id, name, ordered, running))
+    # The scale runs from the lowest whole mark any line reaches up to 5, so that close averages stay apart.
+    low = max(2, min(5 - 1, int(min(a for *_, running in averages for a in running))))
+
+    def y_of(value: float) -> float:
+        return round(top + (height - top - bottom) * (5 - value) / (5 - low), 1)
+
+    lines = []
+    for index, subject_id, name, ordered, running in averages:
+        points = [
+            ChartPoint(x_of(day), y_of(float(average)), day, value, average)
+            for (day, value, _weight), average in zip(ordered, running, strict=True)
+        ]
         lines.append(ChartLine(subject_id, name, index % PALETTE_SIZE, points))
+    steps = [low + i / 2 for i in range(2 * (5 - low) + 1)] if 5 - low <= 1 else list(range(low, 6))
     return Chart(
         width=width,
         height=height,
         left=left,
         right=right,
         lines=lines,
-        y_lines=[(y_of(v), v) for v in (2, 3, 4, 5)],
+        y_lines=[(y_of(v), f"{v:g}") for v in steps],
         x_labels=_labels(_ticks(first, last), x_of, width, left, right),
         first=first,
         last=last,
