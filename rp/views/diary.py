@@ -136,7 +136,7 @@ def _periods_for(pupil: Person) -> list[Period]:
 def marks(pupil_id: int):
     """Marks by subject for a period, with weighted averages and a chart of the marks over time."""
     pupil = _pupil(pupil_id)
-    periods = _periods_for(pupil)
+    periods = in_time_order(_periods_for(pupil))
     period = chosen_period(periods)
     subjects = pupil_marks(db.session, pupil.id, period.starts_on, period.ends_on) if period else []
     chosen = request.args.get("subject", type=int)

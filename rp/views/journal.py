@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from rp.domain import access
 from rp.domain import journal
+from rp.domain.calendar import in_time_order
 from rp.domain.calendar import year_periods
 from rp.domain.messaging import send_by_smtp
 from rp.domain.messaging import send_to_class_parents
@@ -65,7 +66,7 @@ def group(group_id: int):
     """The journal grid of a subject group for a period: pupils × lessons, averages, period marks."""
     grp = _group(group_id)
     cls = grp.school_class
-    periods = year_periods(db.session, [cls.year_id])
+    periods = in_time_order(year_periods(db.session, [cls.year_id]))
     period = chosen_period(periods)
     require(period is not None)
     can_edit = access.can_edit_group(db.session, viewer(), grp.id)

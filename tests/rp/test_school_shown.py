@@ -183,6 +183,9 @@ def test_final_marks_columns_go_in_time_order_and_the_archive_week_shows_that_ye
     archive = page.split("2025/2026")[1]
     heads = re.findall(r'<th scope="col">([^<]+)</th>', archive.split("</thead>")[0])
     assert heads[1:] == ["1 четверть", "2 четверть", "1 полугодие", "3 четверть", "4 четверть", "2 полугодие", "Год"]
+    marks = client.get(f"/diary/pupil/{pupil}/marks").get_data(as_text=True)
+    options = re.findall(r"<option value=\"\d+\" ?(?:selected)?>2025/2026 — ([^<]+)</option>", marks)
+    assert options == ["1 четверть", "2 четверть", "1 полугодие", "3 четверть", "4 четверть", "2 полугодие", "Год"]
     old_week = client.get(f"/diary/pupil/{pupil}/week?d=2026-02-11").get_data(as_text=True)
     assert "· 4А," in old_week and "· 5А," not in old_week
     assert "· 5А," in client.get(f"/diary/pupil/{pupil}/week?d={TODAY}").get_data(as_text=True)
