@@ -18,6 +18,14 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rp.demo_programme import HOMEWORK
+from rp.demo_programme import TOPICS
+from rp.demo_seasons import ACHIEVEMENTS
+from rp.demo_seasons import CLASS_NEWS
+from rp.demo_seasons import SCHOOL_NEWS
+from rp.demo_seasons import holiday_words
+from rp.demo_seasons import in_school_year
+from rp.demo_seasons import on_or_after
 from rp.domain.marks import suggest_period_mark
 from rp.domain.marks import weighted_average
 from rp.models.comms import Achievement
@@ -59,16 +67,21 @@ PUPILS_PER_CLASS = 25
 #: Demo staff logins (password ``DEMO_RP_PASSWORD``).
 OPERATOR_LOGIN, TEACHER_LOGIN, CLASS_TEACHER_LOGIN, PUPIL_LOGIN = "operator", "uchitel", "klassruk", "uchenik"
 
-SUBJECTS = [  # name, short name, lessons per week, homework ideas
-    ("Русский язык", "Рус", 5, ["Упр. {n}, с. {p}", "Выучить правило на с. {p}", "Словарные слова, упр. {n}"]),
-    ("Литература", "Лит", 3, ["Прочитать с. {p}–{q}", "Выучить стихотворение наизусть", "Ответить на вопросы с. {p}"]),
-    ("Математика", "Мат", 5, ["№ {n}, {m}", "№ {n}–{m}, повторить п. {k}", "Решить задачи № {n}"]),
-    ("Английский язык", "Англ", 3, ["Ex. {k}, p. {p}", "Выучить слова unit {k}", "WB p. {p}"]),
-    ("История", "Ист", 2, ["§ {k}, вопросы", "§ {k}, пересказ"]),
-    ("География", "Гео", 2, ["§ {k}, контурная карта", "§ {k}"]),
-    ("Биология", "Био", 2, ["§ {k}, рисунок", "§ {k}, вопросы 1–3"]),
-    ("Физическая культура", "Физ-ра", 3, []),
+SUBJECTS = [  # name, short name, lessons per week, homework ideas (the programme's, by subject)
+    (name, short, per_week, HOMEWORK[name])
+    for name, short, per_week in (
+        ("Русский язык", "Рус", 5),
+        ("Литература", "Лит", 3),
+        ("Математика", "Мат", 5),
+        ("Английский язык", "Англ", 3),
+        ("История", "Ист", 2),
+        ("География", "Гео", 2),
+        ("Биология", "Био", 2),
+        ("Физическая культура", "Физ-ра", 3),
+    )
 ]
+#: How the journal names the lessons after a topic's first (the first is the topic itself).
+FOLLOW_UPS = ("Закрепление", "Практикум", "Обобщение")
 WORK_TYPES = [
     ("Ответ на уроке", "О", 1),
     ("Контрольная работа", "К", 3),
@@ -113,6 +126,19 @@ def _female_last(last: str) -> str:
     return last + "а"
 
 
+def family_name(last: str, gender: str) -> str:
+    """Return the masculine form of a surname (Иванова → Иванов, Корельская → Корельский): the family's name."""
+    if gender != "F":
+        return last
+    if last.endswith("ая"):
+        return last[:-2] + "ий"
+    return last[:-1] if last.endswith("а") else last
+
+
+def _gendered(family: str, gender: str) -> str:
+    return family if gender == "M" else _female_last(family)
+
+
 def _patronymic(father: str, gender: str) -> str:
     base = {
         "Николай": "Николаев",
@@ -127,16 +153,22 @@ def _patronymic(father: str, gender: str) -> str:
     return base + ("ич" if gender == "M" else "на")
 
 
+def _school_day(day: date) -> date:
+    """Return ``day``, or the Monday after it when it falls on a weekend: a period starts on a school day."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
 def _year_dates(start_year: int) -> dict[str, tuple[date, date]]:
     y = start_year
+    q1, q2, q3, q4 = (_school_day(d) for d in (date(y, 9, 1), date(y, 11, 5), date(y + 1, 1, 9), date(y + 1, 3, 31)))
     return {
-        "Q1": (date(y, 9, 1), date(y, 10, 24)),
-        "Q2": (date(y, 11, 5), date(y, 12, 27)),
-        "Q3": (date(y + 1, 1, 9), date(y + 1, 3, 21)),
-        "Q4": (date(y + 1, 3, 31), date(y + 1, 5, 26)),
-        "H1": (date(y, 9, 1), date(y, 12, 27)),
-        "H2": (date(y + 1, 1, 9), date(y + 1, 5, 26)),
-        "Y": (date(y, 9, 1), date(y + 1, 5, 31)),
+        "Q1": (q1, date(y, 10, 24)),
+        "Q2": (q2, date(y, 12, 27)),
+        "Q3": (q3, date(y + 1, 3, 21)),
+        "Q4": (q4, date(y + 1, 5, 26)),
+        "H1": (q1, date(y, 12, 27)),
+        "H2": (q3, date(y + 1, 5, 26)),
+        "Y": (q1, date(y + 1, 5, 31)),
     }
 
 
@@ -154,6 +186,8 @@ class _Builder:
         self.password_hash = password_hash
         self.snils_counter = 500_000_000
         self.logins: dict[str, str] = {}
+        #: Each pupil's usual level (the mean of their marks), the same in every year.
+        self.ability: dict[int, float] = {}
 
     def person(self, last: str, first: str, middle: str | None, gender: str, birth: date, **contacts: Any) -> Person:
         self.snils_counter += 7919
@@ -276,7 +310,7 @@ def seed_school(session: Session, today: date, password_hash: str | None = None)
             last = rng.choice(MALE_LAST)
             pupils.append(
                 b.person(
-                    last if gender == "M" else _female_last(last),
+                    _gendered(last, gender),
                     rng.choice(MALE_FIRST if gender == "M" else FEMALE_FIRST),
                     _patronymic(rng.choice(FATHER_NAMES), gender),
                     gender,
@@ -295,7 +329,7 @@ def seed_school(session: Session, today: date, password_hash: str | None = None)
         for pi, pupil in enumerate(pupils):
             if ci > 0 and pi < 2:
                 continue  # siblings of earlier classes, linked below
-            father_last = pupil.last_name if pupil.gender == "M" else None
+            father_last = family_name(pupil.last_name, pupil.gender)
             mother = b.random_adult("F", last_male=father_last)
             parents_of[pupil.id].append(mother)
             if rng.random() < 0.45:
@@ -305,6 +339,7 @@ def seed_school(session: Session, today: date, password_hash: str | None = None)
             sibling = pupils_by_class[ci][pi]
             elder = pupils_by_class[ci - 1][pi + 5]
             parents_of[sibling.id] = parents_of[elder.id]
+            sibling.last_name = _gendered(family_name(elder.last_name, elder.gender), sibling.gender)
 
     demo_parents = []
     for demo in DEMO_PEOPLE:
@@ -325,10 +360,17 @@ def seed_school(session: Session, today: date, password_hash: str | None = None)
     session.flush()
     for i, (demo, p) in enumerate(demo_parents):
         b.login(p, demo.rp_login)
-        child = pupils_by_class[0][10 + i]
-        parents_of[child.id] = [p, *[q for q in parents_of[child.id] if q.gender == "M"]]
+        # The demo parent's child (and the other parent) carry the demo parent's family name.
+        family = family_name(p.last_name, p.gender)
+        children = [pupils_by_class[0][10 + i]]
         if demo.key == "kuznetsov":
-            parents_of[pupils_by_class[3][12].id].insert(0, p)
+            children.append(pupils_by_class[3][12])
+        partner = next((q for q in parents_of[children[0].id] if q.gender != p.gender), None)
+        family_parents = [p] if partner is None else sorted([p, partner], key=lambda q: q.gender)
+        for person in (*children, *family_parents):
+            person.last_name = _gendered(family, person.gender)
+        for child in children:
+            parents_of[child.id] = family_parents
     session.flush()
     parent_ids: set[int] = set()
     for pupils in pupils_by_class:
@@ -379,11 +421,22 @@ def seed_school(session: Session, today: date, password_hash: str | None = None)
 
     summary = {"lessons": 0, "marks": 0, "attendance": 0, "homework": 0}
     for year, whole, halves, quarters in years[:2]:
+        grades = [grade + (year.id == past_year.id and -1 or 0) for grade, _ in layout]
         _build_year(
-            b, school, year, whole, halves, quarters, groups_by_year[year.id], pupils_by_class, works, codes, summary
+            b, year, (whole, halves, quarters), groups_by_year[year.id], grades, pupils_by_class, works, codes, summary
         )
 
-    _news_and_achievements(b, school, current_year, pupils_by_class, class_teacher, groups_by_year[current_year.id])
+    featured = [pupils_by_class[0][0], *(pupils_by_class[0][10 + i] for i in range(len(demo_parents)))]
+    featured.append(pupils_by_class[3][12])
+    _news_and_achievements(
+        b,
+        school,
+        (past_year, current_year),
+        pupils_by_class,
+        class_teacher,
+        groups_by_year[current_year.id],
+        featured,
+    )
     session.flush()
     summary.update(
         school_id=school.id,
@@ -395,17 +448,45 @@ def seed_school(session: Session, today: date, password_hash: str | None = None)
     return summary
 
 
-def _build_year(b, school, year, whole, halves, quarters, class_groups, pupils_by_class, works, codes, summary) -> None:
+def _last_lesson_day(year: SchoolYear, quarters: list[Period], today: date) -> date:
+    """Return the last day with lessons: a past year's end, else the end of the quarter under way (or next).
+
+    So every week of the period the diary opens on has its lessons; homework and marks stop nearer today.
+    """
+    if year.status != "current":
+        return year.ends_on
+    ahead = [q.ends_on for q in quarters if q.ends_on >= today]
+    return max(min(ahead), today + timedelta(days=13)) if ahead else year.ends_on
+
+
+def _theme(topics: tuple[str, ...], year: SchoolYear, day: date, seen: dict[int, tuple[int, int]], group_id: int):
+    """Return (topic number, lesson theme) of a group's lesson on ``day``: the programme spread over the year."""
+    span = (year.ends_on - year.starts_on).days + 1
+    k = min(len(topics) - 1, (day - year.starts_on).days * len(topics) // span)
+    last_k, count = seen.get(group_id, (-1, 0))
+    count = count + 1 if last_k == k else 0
+    seen[group_id] = (k, count)
+    topic = topics[k]
+    if count == 0:
+        return k, topic
+    joiner = " " if topic.endswith(("?", "!", ".")) else ". "
+    return k, f"{topic}{joiner}{FOLLOW_UPS[(count - 1) % len(FOLLOW_UPS)]}"
+
+
+def _build_year(b, year, period_tree, class_groups, grades, pupils_by_class, works, codes, summary) -> None:
     s, rng, today = b.s, b.rng, b.today
-    is_current = year.status == "current"
-    last_day = today + timedelta(days=13) if is_current else year.ends_on
+    whole, halves, quarters = period_tree
+    last_day = _last_lesson_day(year, quarters, today)
+    homework_until = today + timedelta(days=7) if year.status == "current" else year.ends_on
     code_by = {c.code: c for c in codes}
     lesson_id = _next_id(s, Lesson)
     lessons, marks, attendance, homework, individual = [], [], [], [], []
     mark_pairs: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)  # (period, pupil, subject)
+    seen: dict[int, tuple[int, int]] = {}  # group → (topic number, lessons on it so far)
+    done: dict[int, int] = defaultdict(int)  # group → lessons given this year
     for ci, groups in enumerate(class_groups):
         pupils = pupils_by_class[ci]
-        ability = {p.id: rng.uniform(2.9, 4.9) for p in pupils}
+        ability = {p.id: b.ability.setdefault(p.id, rng.uniform(2.9, 4.9)) for p in pupils}  # kept year to year
         week: list[tuple[int, int, SubjectGroup]] = []
         pool = [g for si, g in enumerate(groups) for _ in range(SUBJECTS[si][2])]
         rng.shuffle(pool)
@@ -432,6 +513,9 @@ def _build_year(b, school, year, whole, halves, quarters, class_groups, pupils_b
                     if slot.weekday != day.isoweekday():
                         continue
                     si = next(i for i, g in enumerate(groups) if g.id == slot.group_id)
+                    subject = SUBJECTS[si][0]
+                    k, theme = _theme(TOPICS[subject][grades[ci]], year, day, seen, slot.group_id)
+                    done[slot.group_id] += 1
                     status, note = "normal", None
                     roll = rng.random()
                     if roll < 0.015:
@@ -450,19 +534,21 @@ def _build_year(b, school, year, whole, halves, quarters, class_groups, pupils_b
                             "starts_at": TIMES[5][0] if status == "moved" else slot.starts_at,
                             "ends_at": TIMES[5][1] if status == "moved" else slot.ends_at,
                             "room": slot.room,
-                            "theme": f"{SUBJECTS[si][0]}: тема {((day - year.starts_on).days // 7) + 1}.{slot.weekday}",
+                            "theme": theme,
                             "status": status,
                             "note": note,
                         }
                     )
                     ideas = SUBJECTS[si][3]
-                    if ideas and status != "cancelled" and rng.random() < 0.8:
+                    if ideas and status != "cancelled" and day <= homework_until and rng.random() < 0.8:
+                        n = 3 * done[slot.group_id] + rng.randint(0, 2)
                         text = rng.choice(ideas).format(
-                            n=rng.randint(10, 600),
-                            m=rng.randint(601, 900),
-                            p=rng.randint(5, 200),
-                            q=rng.randint(201, 220),
-                            k=rng.randint(1, 30),
+                            t=TOPICS[subject][grades[ci]][k],
+                            k=k + 1,
+                            n=n,
+                            n2=n + 2,
+                            n3=n + 4,
+                            p=6 + 8 * k + rng.randint(0, 6),
                         )
                         homework.append(
                             {
@@ -495,7 +581,8 @@ def _build_year(b, school, year, whole, halves, quarters, class_groups, pupils_b
                                         {
                                             "lesson_id": lesson_id,
                                             "pupil_id": p.id,
-                                            "text": "Разобрать пропущенную тему по учебнику и выполнить упражнения",
+                                            "text": f"Разобрать пропущенную тему «{TOPICS[subject][grades[ci]][k]}»"
+                                            f" (§ {k + 1}) и выполнить упражнения",
                                             "due_on": day + timedelta(days=7),
                                             "created_by": groups[si].teacher_id,
                                             "created_at": created,
@@ -564,61 +651,53 @@ def _build_year(b, school, year, whole, halves, quarters, class_groups, pupils_b
         s.execute(insert(PeriodMark), period_marks)
 
 
-def _news_and_achievements(b, school, year, pupils_by_class, class_teacher, class_groups) -> None:
+def _news_and_achievements(b, school, years, pupils_by_class, class_teacher, class_groups, featured) -> None:
+    """Add the current year's news published by ``today`` (each once) and achievements held in their season.
+
+    Achievements of the past and current year, by ``today``: four pupils a class plus ``featured`` (the
+    children of the demo logins).
+    """
     s, rng, today = b.s, b.rng, b.today
-    school_news = [
-        ("Родительское собрание", "Общешкольное родительское собрание состоится в четверг в 18:00 в актовом зале."),
-        ("Каникулы", "Уважаемые родители! Напоминаем о сроках каникул: расписание опубликовано на сайте школы."),
-        ("День открытых дверей", "Приглашаем родителей будущих пятиклассников на день открытых дверей."),
-        (
-            "Флюорография и прививки",
-            "Медицинский кабинет напоминает о плановых прививках. Согласия передайте классным руководителям.",
-        ),
-        ("Лыжня России", "Школа участвует в областной гонке «Лыжня России». Запись у учителей физкультуры."),
-    ]
-    for i, (title, body) in enumerate(school_news):
-        s.add(
-            News(
-                school_id=school.id,
-                class_id=None,
-                author_id=None,
-                title=title,
-                body=body,
-                published_on=today - timedelta(days=3 + 11 * i),
+    past, current = years
+    start = current.starts_on.year
+    dates = _year_dates(start)
+    words = holiday_words([dates[q] for q in ("Q1", "Q2", "Q3", "Q4")])
+    for _month, _day, title, text in SCHOOL_NEWS:
+        published = in_school_year(start, _month, _day)
+        body = text.format(**words)
+        if published <= today:
+            s.add(
+                News(school_id=school.id, class_id=None, author_id=None, title=title, body=body, published_on=published)
             )
-        )
     for ci, groups in enumerate(class_groups):
-        cls_id = groups[0].class_id
-        s.add(
-            News(
-                school_id=school.id,
-                class_id=cls_id,
-                author_id=class_teacher[ci].id,
-                title="Экскурсия класса",
-                body="В субботу класс едет на экскурсию в музей «Малые Корелы». Сбор у школы в 9:00.",
-                published_on=today - timedelta(days=2 + ci),
-            )
-        )
-    titles = [
-        ("olympiad", "Всероссийская олимпиада школьников по математике"),
-        ("olympiad", "Олимпиада по русскому языку"),
-        ("contest", "Конкурс чтецов «Живая классика»"),
-        ("contest", "Конкурс рисунков «Северное сияние»"),
-        ("sport", "Первенство города по лыжным гонкам"),
-        ("sport", "Турнир по мини-футболу"),
-    ]
-    levels = ["school", "municipal", "regional", "federal"]
+        for _month, _day, title, body in CLASS_NEWS[ci % len(CLASS_NEWS)]:
+            published = in_school_year(start, _month, _day)
+            if published <= today:
+                s.add(
+                    News(
+                        school_id=school.id,
+                        class_id=groups[0].class_id,
+                        author_id=class_teacher[ci].id,
+                        title=title,
+                        body=body,
+                        published_on=published,
+                    )
+                )
+    held = []  # (date, kind, title, level) of every event held by today, in the past and current year
+    for year in (past, current):
+        for kind, title, level, first, last in ACHIEVEMENTS:
+            begin = on_or_after(year.starts_on.year, first)
+            end = on_or_after(year.starts_on.year, last % 12 + 1) - timedelta(days=1)
+            day = begin + timedelta(days=rng.randint(0, (end - begin).days))
+            if day <= today:
+                held.append((day, kind, title, level))
     results = ["winner", "prize", "participant", "participant"]
-    for pupils in pupils_by_class:
-        for pupil in rng.sample(pupils, 4):
-            kind, title = rng.choice(titles)
+    chosen = {p.id: p for pupils in pupils_by_class for p in rng.sample(pupils, 4)}
+    chosen.update((p.id, p) for p in featured)
+    for pupil in chosen.values():
+        for day, kind, title, level in sorted(rng.sample(held, min(len(held), rng.randint(2, 3)))):
             s.add(
                 Achievement(
-                    pupil_id=pupil.id,
-                    kind=kind,
-                    title=title,
-                    level=rng.choice(levels),
-                    result=rng.choice(results),
-                    held_on=year.starts_on + timedelta(days=rng.randint(10, max(11, (today - year.starts_on).days))),
+                    pupil_id=pupil.id, kind=kind, title=title, level=level, result=rng.choice(results), held_on=day
                 )
             )

@@ -62,6 +62,20 @@ def year_periods(session: Session, year_ids: Iterable[int]) -> list[Period]:
     )
 
 
+#: Of periods ending the same day, the shorter closes first: a quarter, then its half, then the year.
+_CLOSING_ORDER = {"quarter": 0, "trimester": 0, "half": 1, "year": 2}
+
+
+def in_time_order(periods: Iterable[Period]) -> list[Period]:
+    """Return periods in the order they close (1, 2 четверть, 1 полугодие, …, Год): a final-marks table's columns.
+
+    Years keep the order they come in (latest first, as :func:`year_periods` gives them).
+    """
+    listed = list(periods)
+    year_rank = {year_id: i for i, year_id in reversed(list(enumerate(p.year_id for p in listed)))}
+    return sorted(listed, key=lambda p: (year_rank[p.year_id], p.ends_on, _CLOSING_ORDER.get(p.kind, 1), p.starts_on))
+
+
 def choose_period(periods: Sequence[Period], wanted: int | None, day: date) -> Period | None:
     """Return the listed period ``wanted``, else the latest quarter started by ``day``, else the first listed quarter.
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from datetime import timedelta
 
 from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import contains_eager
 
+from rp.domain.charts import AttendanceWeek
 from rp.models.comms import Achievement
 from rp.models.comms import News
 from rp.models.journal import AttendanceCode
@@ -41,11 +44,13 @@ class DiaryLesson:
 
 
 def pupil_classes(session: Session, pupil_id: int) -> list[SchoolClass]:
-    """Return the classes a pupil has been enrolled in, newest year first."""
+    """Return the classes a pupil has been enrolled in (each with its year loaded), newest year first."""
     return list(
         session.scalars(
             select(SchoolClass)
             .join(Enrolment, Enrolment.class_id == SchoolClass.id)
+            .join(SchoolYear, SchoolYear.id == SchoolClass.year_id)
+            .options(contains_eager(SchoolClass.year))
             .where(Enrolment.pupil_id == pupil_id)
             .order_by(SchoolClass.year_id.desc())
         )
@@ -128,3 +133,41 @@ def achievements_of(session: Session, pupil_id: int) -> list[Achievement]:
             select(Achievement).where(Achievement.pupil_id == pupil_id).order_by(Achievement.held_on.desc())
         )
     )
+
+
+def attendance_weeks(session: Session, pupil_id: int, start: date, end: date) -> list[AttendanceWeek]:
+    """Return the pupil's lessons from ``start`` to ``end`` week by week: held, missed and late.
+
+    Cancelled lessons do not count; weeks without lessons (holidays) are left out.
+    """
+    class_ids = [c.id for c in pupil_classes(session, pupil_id)]
+    if not class_ids or end < start:
+        return []
+    lessons = dict(
+        session.execute(
+            select(Lesson.id, Lesson.date)
+            .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
+            .where(SubjectGroup.class_id.in_(_classes_in_range(class_ids, start, end)))
+            .where(Lesson.date >= start, Lesson.date <= end, Lesson.status != "cancelled")
+        ).all()
+    )
+    weeks: dict[date, AttendanceWeek] = {}
+    for day in sorted(lessons.values()):
+        monday = day - timedelta(days=day.weekday())
+        weeks.setdefault(monday, AttendanceWeek(monday, 0, 0, 0)).lessons += 1
+    if lessons:
+        for lesson_id, is_absence in session.execute(
+            select(AttendanceEntry.lesson_id, AttendanceCode.is_absence)
+            .join(AttendanceCode, AttendanceCode.id == AttendanceEntry.code_id)
+            .join(Lesson, Lesson.id == AttendanceEntry.lesson_id)
+            .where(AttendanceEntry.pupil_id == pupil_id, Lesson.date >= start, Lesson.date <= end)
+        ):
+            held = lessons.get(lesson_id)
+            if held is None:
+                continue
+            week = weeks[held - timedelta(days=held.weekday())]
+            if is_absence:
+                week.absent += 1
+            else:
+                week.late += 1
+    return [weeks[m] for m in sorted(weeks)]

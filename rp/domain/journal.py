@@ -134,12 +134,22 @@ def update_lesson(
     by: int,
     at: datetime,
 ) -> None:
-    """Save a lesson's theme, timetable change and note, and add the class homework when some is given."""
+    """Save a lesson's theme, timetable change and note, and its class homework (the text in the lesson's box).
+
+    The box shows the homework set so far; an unchanged text keeps those entries, a changed one replaces
+    them, an emptied box removes them.
+    """
     lesson.theme = theme or None
     lesson.status = status
     lesson.note = note or None
-    if homework and homework.strip():
-        session.add(Homework(lesson_id=lesson.id, text=homework.strip(), created_by=by, created_at=at))
+    text = (homework or "").replace("\r\n", "\n").strip()
+    current = list(session.scalars(select(Homework).where(Homework.lesson_id == lesson.id).order_by(Homework.id)))
+    if text == "\n".join(h.text for h in current).strip():
+        return
+    for old in current:
+        session.delete(old)
+    if text:
+        session.add(Homework(lesson_id=lesson.id, text=text, created_by=by, created_at=at))
 
 
 def add_mark(

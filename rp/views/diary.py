@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date
 from datetime import timedelta
 
 from flask import Blueprint
 from flask import jsonify
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import session
 from flask import url_for
 from sqlalchemy import select
 
 from rp.domain import access
 from rp.domain.calendar import FIRST_DAY
+from rp.domain.calendar import in_time_order
 from rp.domain.calendar import week_start
 from rp.domain.calendar import year_periods
+from rp.domain.charts import attendance_chart
 from rp.domain.charts import marks_chart
 from rp.domain.diary import achievements_of
+from rp.domain.diary import attendance_weeks
 from rp.domain.diary import news_for
 from rp.domain.diary import pupil_classes
 from rp.domain.diary import pupil_days
+from rp.domain.journal import attendance_codes
 from rp.domain.marks import pupil_marks
 from rp.extensions import db
 from rp.models.journal import PeriodMark
@@ -57,9 +63,13 @@ def _pupil(pupil_id: int) -> Person:
     return pupil
 
 
-def _context(pupil: Person, tab: str) -> dict:
+def _context(pupil: Person, tab: str, on: date | None = None) -> dict:
+    """What every pupil page shows: the pupil, the tab, and the class (the one of ``on``'s school year, if any)."""
     classes = pupil_classes(db.session, pupil.id)
-    return {**nav_context(), "pupil": pupil, "tab": tab, "pupil_class": classes[0] if classes else None}
+    that_year = [c for c in classes if on is not None and c.year.starts_on <= on <= c.year.ends_on]
+    shown = that_year[0] if that_year else (classes[0] if classes else None)
+    codes = attendance_codes(db.session, shown.school_id) if shown else []
+    return {**nav_context(), "pupil": pupil, "tab": tab, "pupil_class": shown, "att_codes": codes}
 
 
 @bp.get("/diary")
@@ -89,7 +99,7 @@ def week(pupil_id: int):
     week_days = [(monday + timedelta(days=i), WEEKDAYS[i]) for i in range(6)]
     return render_template(
         "diary/week.html",
-        **_context(pupil, "week"),
+        **_context(pupil, "week", monday + timedelta(days=5)),
         days=days,
         week_days=week_days,
         monday=monday,
@@ -108,7 +118,7 @@ def day(pupil_id: int):
     lessons = pupil_days(db.session, pupil.id, the_day, the_day).get(the_day, [])
     return render_template(
         "diary/day.html",
-        **_context(pupil, "day"),
+        **_context(pupil, "day", the_day),
         lessons=lessons,
         the_day=the_day,
         weekday=WEEKDAYS[the_day.weekday()],
@@ -126,17 +136,27 @@ def _periods_for(pupil: Person) -> list[Period]:
 def marks(pupil_id: int):
     """Marks by subject for a period, with weighted averages and a chart of the marks over time."""
     pupil = _pupil(pupil_id)
-    periods = _periods_for(pupil)
+    periods = in_time_order(_periods_for(pupil))
     period = chosen_period(periods)
     subjects = pupil_marks(db.session, pupil.id, period.starts_on, period.ends_on) if period else []
-    points = sorted((m.date, m.value) for s in subjects for m in s.marks)
+    chosen = request.args.get("subject", type=int)
+    if chosen not in {s.subject_id for s in subjects}:
+        chosen = None
+    series = [
+        (s.subject_id, s.subject_name, [(m.date, m.value, m.weight) for m in s.marks])
+        for s in subjects
+        if chosen in (None, s.subject_id)
+    ]
+    weeks = attendance_weeks(db.session, pupil.id, period.starts_on, min(period.ends_on, today())) if period else []
     return render_template(
         "diary/marks.html",
-        **_context(pupil, "marks"),
+        **_context(pupil, "marks", period.starts_on if period else None),
         periods=periods,
         period=period,
         subjects=subjects,
-        chart=marks_chart(points),
+        chosen_subject=chosen,
+        chart=marks_chart(series),
+        attendance=attendance_chart(weeks),
     )
 
 
@@ -149,17 +169,19 @@ def period_marks(pupil_id: int):
     rows = db.session.scalars(select(PeriodMark).where(PeriodMark.pupil_id == pupil.id)).all()
     finals = {(pm.subject_id, pm.period_id): pm.value for pm in rows}
     years: dict[int, dict] = {}
-    for period in periods:
+    for period in in_time_order(periods):
         years.setdefault(period.year_id, {"year": period.year, "periods": []})["periods"].append(period)
     from rp.domain.reports import class_subjects
 
-    subjects_by_year = {c.year_id: class_subjects(db.session, c.id) for c in pupil_classes(db.session, pupil.id)}
+    classes = pupil_classes(db.session, pupil.id)
+    subjects_by_year = {c.year_id: class_subjects(db.session, c.id) for c in classes}
     return render_template(
         "diary/period_marks.html",
         **_context(pupil, "period_marks"),
         years=list(years.values()),
         finals=finals,
         subjects_by_year=subjects_by_year,
+        class_by_year={c.year_id: c for c in classes},
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from rp.domain import access
 from rp.domain import journal
+from rp.domain.calendar import in_time_order
 from rp.domain.calendar import year_periods
 from rp.domain.messaging import send_by_smtp
 from rp.domain.messaging import send_to_class_parents
@@ -67,7 +68,7 @@ def group(group_id: int):
     """The journal grid of a subject group for a period: pupils × lessons, averages, period marks."""
     grp = _group(group_id)
     cls = grp.school_class
-    periods = year_periods(db.session, [cls.year_id])
+    periods = in_time_order(year_periods(db.session, [cls.year_id]))
     period = chosen_period(periods)
     require(period is not None)
     can_edit = access.can_edit_group(db.session, viewer(), grp.id)
@@ -99,6 +100,7 @@ def group(group_id: int):
         can_edit=can_edit,
         form=form,
         period_values=journal.PERIOD_VALUES,
+        att_codes=journal.attendance_codes(db.session, cls.school_id),
     )
 
 
@@ -129,9 +131,11 @@ def _fill_choices(lesson: Lesson, *forms) -> list:
 
 
 def _render_lesson(lesson: Lesson, status: int = 200, **forms):
+    entries = journal.lesson_entries(db.session, lesson)
     lesson_form = forms.get("lesson_form") or LessonForm(prefix="lesson", formdata=None)
     if "lesson_form" not in forms:
         lesson_form.theme.data = lesson.theme
+        lesson_form.homework.data = "\n".join(h.text for h in entries.homework)
         lesson_form.status.data = lesson.status
         lesson_form.note.data = lesson.note
     mark_form = forms.get("mark_form") or MarkForm(prefix="mark", formdata=None)
@@ -140,7 +144,6 @@ def _render_lesson(lesson: Lesson, status: int = 200, **forms):
     pupils = _fill_choices(lesson, mark_form, att_form, ihw_form)
     who = viewer()
     window = current_app.config["MARK_EDIT_WINDOW_DAYS"]
-    entries = journal.lesson_entries(db.session, lesson)
     return render_template(
         "journal/lesson.html",
         **nav_context(),
@@ -156,6 +159,7 @@ def _render_lesson(lesson: Lesson, status: int = 200, **forms):
         mark_form=mark_form,
         att_form=att_form,
         ihw_form=ihw_form,
+        att_codes=journal.attendance_codes(db.session, lesson.group.school_class.school_id),
     ), status
 
 

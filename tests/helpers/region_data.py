@@ -287,7 +287,9 @@ def _groups_and_lessons(spec, ids, w, info, pupils, teachers, subjects, works, c
                         (ids.take("attendance_entry"), lesson_id, pupil, rng.choice(codes), teacher, at),
                     )
                 if SUBJECTS[si][3] and rng.random() < HOMEWORK_RATE:
-                    text = rng.choice(SUBJECTS[si][3]).format(n=100 + number, m=200, p=10 + number, q=20, k=number)
+                    text = rng.choice(SUBJECTS[si][3]).format(
+                        t=theme, n=100 + number, n2=102 + number, n3=104 + number, p=10 + number, k=number
+                    )
                     w.add("homework", (ids.take("homework"), lesson_id, text, teacher, at))
             day += timedelta(days=1)
 
