@@ -1,0 +1,15 @@
+"""Made-up personal data for test accounts: unique within a test, valid for the IdP's rules."""
+
+from __future__ import annotations
+
+from shared.validators import make_snils
+
+
+def made_up_phone(n: int) -> str:
+    """Return the ``n``-th test phone number (``+7 990 ...``: a range no demo person uses)."""
+    return f"+7990{n:07d}"
+
+
+def made_up_snils(n: int) -> str:
+    """Return the ``n``-th test SNILS (valid check number, above the exempt range)."""
+    return make_snils(f"{300_000_000 + n:09d}")
