@@ -93,6 +93,24 @@ def test_the_diary_finds_the_person_of_a_gosuslugi_login(fedlab_lab):
     assert decision["outcome"] == "match"
 
 
+def test_the_inprocess_idp_answers_requests_without_a_port(fedlab_idp_inprocess):
+    assert fedlab_idp_inprocess.url == "http://idp.fedlab.test"
+    client = fedlab_idp_inprocess.client(redirect_uri="http://testserver/callback")
+    person = fedlab_idp_inprocess.account(level=2)
+    fedlab_idp_inprocess.clock.freeze()
+    tokens = fedlab_idp_inprocess.authorize(client, person, tokens=True)
+    fedlab_idp_inprocess.clock.tick("2h")
+    answer = requests.get(
+        fedlab_idp_inprocess.url + "/userinfo", headers={"Authorization": "Bearer " + tokens["access_token"]}
+    )
+    assert answer.status_code == 401
+
+
+@pytest.mark.fedlab(lab_file="team.toml")
+def test_a_lab_file_for_one_test(fedlab_idp):
+    assert [f["kind"] for f in fedlab_idp.faults()] == ["token_slow"]
+
+
 def test_an_esia_region_and_an_existing_link(fedlab_lab):
     fedlab_lab.region("north", protocol="esia")
     person = fedlab_lab.account(level=3)
@@ -118,8 +136,9 @@ def project(pytester, shared_lab):
 
 def test_a_generated_project_uses_every_fixture_and_helper(project):
     project.makepyfile(test_team=PROJECT)
+    (project.path / "team.toml").write_text('[[faults]]\nkind = "token_slow"\ndelay = "10ms"\n', encoding="utf-8")
     result = project.runpytest_inprocess()
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=10)
 
 
 def test_a_wrong_expectation_fails_with_a_readable_message(project):
