@@ -6,7 +6,6 @@ the app's context, committed at once; the served app or the in-process one sees 
 
 from __future__ import annotations
 
-import itertools
 import re
 import secrets
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any
 from fedlab.testing.handles import AuthorizeError
 from fedlab.testing.handles import LabAccount
 from fedlab.testing.handles import LabClient
+from fedlab.testing.values import next_serial
 
 #: Levels by number (as ``acr`` says them: ``urn:fedlab:loa:N``) and by name.
 LEVELS = {1: "simplified", 2: "standard", 3: "verified"}
@@ -144,7 +144,6 @@ class IdpHandle:
         self.other_clocks: list[Any] = []
         self.clock = Clock(self)
         self.inbox = Inbox(self)
-        self._serial = itertools.count(1)
         self._esia_pairs: list[Any] = []
         self._esia_used = 0
         self.workdir = Path(served.workdir) if served is not None else None
@@ -184,7 +183,6 @@ class IdpHandle:
         from idp.oidc.client_jwks import forget_cache
 
         forget_cache()
-        self._serial = itertools.count(1)
         self._esia_used = 0
         if self.served is not None:
             self.served.restore()
@@ -235,7 +233,7 @@ class IdpHandle:
         from shared.demo_people import DEMO_IDP_PASSWORD
 
         name = level_name(level)
-        n = next(self._serial)
+        n = next_serial()
         documented = name != "simplified"
         if isinstance(birth_date, str):
             birth_date = date.fromisoformat(birth_date)
@@ -329,7 +327,7 @@ class IdpHandle:
 
         if protocol not in ("oidc", "esia"):
             raise LabSetupError(f"protocol {protocol!r}: oidc or esia")
-        n = next(self._serial)
+        n = next_serial()
         scope = scope or (DEFAULT_ESIA_SCOPE if protocol == "esia" else DEFAULT_OIDC_SCOPE)
         client_id = client_id or (f"SYSTEM{n:03d}" if protocol == "esia" else f"client-{n}")
         cert_path = key_path = None

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+
 from shared.validators import make_snils
+
+#: One counter per process: made-up phones, e-mails and ids never repeat, whichever handle makes them.
+_serial = itertools.count(1)
+
+
+def next_serial() -> int:
+    """Return a number not handed out before in this process."""
+    return next(_serial)
 
 
 def made_up_phone(n: int) -> str:
