@@ -450,6 +450,17 @@ class IdpHandle:
 
     # --- the login ------------------------------------------------------------------------------------
 
+    def browse(self, url: str, person: LabAccount, redirect_uri: str, consent: bool = True) -> dict[str, str]:
+        """Be the browser for an authorization URL your client made: log in, consent; return the callback query.
+
+        The query (``code``, ``state``, ``iss`` — or ``error``) is what the IdP sent back to ``redirect_uri``.
+        """
+        import requests
+
+        from fedlab.testing.browser import drive
+
+        return drive(requests.Session(), url, redirect_uri, person, consent)
+
     def authorize(
         self,
         client: LabClient,

@@ -6,6 +6,8 @@ Each project runs in this process (``runpytest_inprocess``) and its sessions reu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -106,6 +108,21 @@ def test_the_inprocess_idp_answers_requests_without_a_port(fedlab_idp_inprocess)
     assert answer.status_code == 401
 
 
+def test_the_readme_requests_oauthlib_example(fedlab_idp_inprocess, monkeypatch):
+    from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+    from requests_oauthlib import OAuth2Session
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    idp = fedlab_idp_inprocess
+    client = idp.client(redirect_uri="http://my.app/callback", scope="openid fullname")
+    person = idp.account(level=2)
+    oauth = OAuth2Session(client.client_id, redirect_uri=client.redirect_uri, scope=["openid", "fullname"])
+    url, state = oauth.authorization_url(idp.url + "/authorize")
+    query = idp.browse(url, person, client.redirect_uri)
+    idp.fault("token_error", count=1)
+    with pytest.raises(OAuth2Error):
+        oauth.fetch_token(idp.url + "/token", code=query["code"], client_secret=client.secret)
+
+
 @pytest.mark.fedlab(lab_file="team.toml")
 def test_a_lab_file_for_one_test(fedlab_idp):
     assert [f["kind"] for f in fedlab_idp.faults()] == ["token_slow"]
@@ -119,6 +136,14 @@ def test_an_esia_region_and_an_existing_link(fedlab_lab):
     decision = fedlab_lab.diary_login(person, region="north")
     assert decision["outcome"] == "signed_in" and decision["login"] == "ivanova.m"
 """
+
+
+def _readme_flask_example() -> str:
+    """Return the README's Flask relying party example (its tests, without the elided one)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    code = readme.split("# test_login.py  (pytest -p fedlab)\n", 1)[1].split("```", 1)[0]
+    return code.split("\n\ndef test_a_slow_token_endpoint", 1)[0] + "\n"
+
 
 WRONG = """
 def test_expects_a_verified_account_to_be_refused(fedlab_idp):
@@ -138,7 +163,12 @@ def test_a_generated_project_uses_every_fixture_and_helper(project):
     project.makepyfile(test_team=PROJECT)
     (project.path / "team.toml").write_text('[[faults]]\nkind = "token_slow"\ndelay = "10ms"\n', encoding="utf-8")
     result = project.runpytest_inprocess()
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=11)
+
+
+def test_the_readme_flask_relying_party_example_passes(project):
+    project.makepyfile(test_flask_rp=_readme_flask_example())
+    project.runpytest_inprocess().assert_outcomes(passed=1)
 
 
 def test_a_wrong_expectation_fails_with_a_readable_message(project):
