@@ -188,12 +188,17 @@ class IdpHandle:
             self.served.restore()
 
     def _commit(self, func, *args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import IntegrityError
+
         from idp.db import db
 
         with self.context():
             try:
                 result = func(db.session, *args, **kwargs)
                 db.session.commit()
+            except IntegrityError as exc:
+                db.session.rollback()
+                raise LabSetupError(f"the IdP refused it: {exc.orig}") from None
             except Exception:
                 db.session.rollback()
                 raise
@@ -252,7 +257,7 @@ class IdpHandle:
         if documented:
             values.update(
                 doc_series="1190",
-                doc_number=f"{700000 + n:06d}",
+                doc_number=f"{1 + n % 999_999:06d}",
                 doc_issue_date=birth_date.replace(year=birth_date.year + 20) if birth_date else None,
                 doc_issued_by="УМВД России по Архангельской области",
                 doc_department_code="290-001",

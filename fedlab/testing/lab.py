@@ -36,12 +36,17 @@ class LabHandle(IdpHandle):
         return self.rp_url + "/login/callback"
 
     def _rp_commit(self, func, *args: Any) -> Any:
+        from sqlalchemy.exc import IntegrityError
+
         from rp.extensions import db
 
         with self.rp_app.app_context():
             try:
                 result = func(db.session, *args)
                 db.session.commit()
+            except IntegrityError as exc:
+                db.session.rollback()
+                raise LabSetupError(f"the diary refused it: {exc.orig}") from None
             except Exception:
                 db.session.rollback()
                 raise
@@ -119,6 +124,11 @@ class LabHandle(IdpHandle):
             birth_date = date.fromisoformat(birth_date)
 
         def create(session):
+            from rp.domain.people import login_problem
+
+            problem = login_problem(session, login) if login else None
+            if problem:
+                raise LabSetupError(f"the diary refused the login {login!r}: {problem}")
             person = Person(
                 last_name=last_name, first_name=first_name, middle_name=middle_name, gender=gender,
                 birth_date=birth_date, snils=canonical_snils(snils) if snils else None, phone=phone, email=email,

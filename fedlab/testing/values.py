@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 
 from shared.validators import make_snils
 
-#: One counter per process: made-up phones, e-mails and ids never repeat, whichever handle makes them.
-_serial = itertools.count(1)
+#: One counter per process, from a random start: made-up phones, e-mails and ids never repeat within a process,
+#: whichever handle makes them, and hardly ever across processes sharing a database (``fedlab lab apply``).
+_serial = itertools.count(1 + secrets.randbelow(8_000_000))
 
 
 def next_serial() -> int:

@@ -108,3 +108,38 @@ def test_a_pinned_signing_key_signs_the_id_tokens(shared_lab, tmp_path):
         assert header["kid"] == key.thumbprint()
     finally:
         shared_lab.reset()
+
+
+def test_fedlab_lab_apply_loads_the_file_into_the_configured_databases(tmp_path, monkeypatch):
+    from idp import create_app as create_idp
+    from rp import create_app as create_rp
+
+    monkeypatch.setenv("FEDLAB_IDP_DATABASE_URL", f"sqlite:///{tmp_path / 'idp.sqlite'}")
+    monkeypatch.setenv("FEDLAB_RP_DATABASE_URL", f"sqlite:///{tmp_path / 'rp.sqlite'}")
+    monkeypatch.setenv("FEDLAB_IDP_ARGON2_TIME_COST", "1")
+    monkeypatch.setenv("FEDLAB_IDP_ARGON2_MEMORY_COST", "8")
+    for create in (create_idp, create_rp):
+        app = create()
+        with app.app_context():
+            app.extensions["sqlalchemy"].create_all()
+            app.extensions["sqlalchemy"].engine.dispose()
+    lab = tmp_path / "team.toml"
+    lab.write_text(
+        GOOD.replace("level = 2\n", 'level = 2\nphone = "+79161234567"\n')
+        + '\n[[people]]\nlogin = "ivanova.m"\nlast_name = "Иванова"\nfirst_name = "Мария"\n'
+        + '\n[[links]]\naccount = "maria"\nlogin = "ivanova.m"\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    applied = runner.invoke(main, ["lab", "apply", str(lab), "--json"])
+    assert applied.exit_code == 0, applied.output
+    made = json.loads(applied.output)
+    assert set(made["accounts"]) == {"maria", "petr"} and made["clients"]["myapp"]["client_id"] == "myapp"
+    listed = runner.invoke(main, ["idp", "client", "list"])
+    assert "myapp" in listed.output
+
+    again = runner.invoke(main, ["lab", "apply", str(lab)])
+    assert (
+        again.exit_code == 1
+        and "clients[0] (myapp): the IdP refused the client myapp: client_id: taken" in again.output
+    )
