@@ -80,6 +80,15 @@ def test_a_scenario_file_with_tables_a_scenario_cannot_hold_is_refused(tmp_path)
         scenarios.load("odd", tmp_path)
 
 
+def test_the_shipped_json_schema_is_the_models_one():
+    from pathlib import Path
+
+    shipped = Path(__file__).resolve().parents[2] / "fedlab" / "labfile.schema.json"
+    assert json.loads(shipped.read_text(encoding="utf-8")) == schema(), (
+        "run: fedlab lab schema > fedlab/labfile.schema.json"
+    )
+
+
 def test_the_schema_is_json_schema_and_the_cli_prints_it_and_checks_files(tmp_path):
     assert set(schema()["properties"]) >= {"clients", "accounts", "registry", "regions", "people", "links", "faults"}
     runner = CliRunner()
