@@ -1,4 +1,4 @@
-"""QA scenarios: named YAML files in ``scenarios/`` that declare both sides of a Gosuslugi login and its outcome.
+"""QA scenarios: lab files (TOML; YAML too) in ``scenarios/`` declaring both sides of a Gosuslugi login and its outcome.
 
 A scenario document (the YAML file, or the same structure as JSON sent to the lab APIs)::
 
@@ -536,17 +536,62 @@ def _unique(source: str, path: str, values: list[Any], what: str) -> None:
 
 
 def scenario_path(name: str, directory: Path | None = None) -> Path:
-    """Return the file of a named scenario."""
-    return (directory or SCENARIO_DIR) / f"{name}.yaml"
+    """Return the file of a named scenario: a lab file ``NAME.toml``, else the older ``NAME.yaml``."""
+    lab_file = (directory or SCENARIO_DIR) / f"{name}.toml"
+    return lab_file if lab_file.is_file() else (directory or SCENARIO_DIR) / f"{name}.yaml"
+
+
+#: Lab file tables a scenario holds, and where they go in a scenario document.
+_LAB_FILE_PLACES = {"settings": "idp", "accounts": "idp", "registry": "idp", "people": "diary", "links": "diary"}
+_LAB_FILE_TOP = ("name", "title", "title_ru", "description", "description_ru", "login", "expect")
+_LEVEL_NUMBERS = {1: "simplified", 2: "standard", 3: "verified"}
+
+
+def lab_file_document(data: Any, source: str) -> dict[str, Any]:
+    """Return a lab file (its TOML tables: accounts, registry, people, links, login, expect) as a scenario document.
+
+    A scenario is a lab file with ``[login]`` and ``[expect]``; tables a scenario cannot hold (clients,
+    regions, faults, claims, signing_key) are refused by name.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError(source, "", "expected a table")
+    other = sorted(k for k in data if k not in _LAB_FILE_PLACES and k not in _LAB_FILE_TOP)
+    if other:
+        raise ScenarioError(
+            source, other[0], "a scenario holds settings, accounts, registry, people, links, login, expect"
+        )
+    document: dict[str, Any] = {k: data[k] for k in _LAB_FILE_TOP if k in data}
+    for table, side in _LAB_FILE_PLACES.items():
+        if table in data:
+            value = data[table]
+            if table == "accounts" and isinstance(value, list):
+                value = [_named_level(a) for a in value]
+            document.setdefault(side, {})[table] = value
+    return document
+
+
+def _named_level(account: Any) -> Any:
+    """Return a lab file's account with its level by name (a lab file may say 1, 2 or 3)."""
+    if isinstance(account, Mapping) and isinstance(account.get("level"), int):
+        return {**account, "level": _LEVEL_NUMBERS.get(account["level"], account["level"])}
+    return account
 
 
 def load_file(path: Path) -> Scenario:
-    """Read and validate one scenario file; its name is the file name without ``.yaml``."""
+    """Read and validate one scenario file (a ``.toml`` lab file or ``.yaml``); its name is the file's stem."""
     source = f"scenarios/{path.name}" if path.parent == SCENARIO_DIR else str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(source, "", f"not valid YAML: {exc}") from None
+    if path.suffix == ".toml":
+        import tomllib
+
+        try:
+            data = lab_file_document(tomllib.loads(path.read_text(encoding="utf-8")), source)
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError(source, "", f"not valid TOML: {exc}") from None
+    else:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ScenarioError(source, "", f"not valid YAML: {exc}") from None
     if isinstance(data, Mapping) and "name" in data and data["name"] != path.stem:
         raise ScenarioError(source, "name", f"{data['name']!r} differs from the file name {path.stem!r}")
     return parse(data, source=source, name=path.stem)
@@ -564,7 +609,8 @@ def load(name: str, directory: Path | None = None) -> Scenario:
 
 def names(directory: Path | None = None) -> list[str]:
     """Return the names of every scenario file, sorted."""
-    return sorted(p.stem for p in (directory or SCENARIO_DIR).glob("*.yaml"))
+    folder = directory or SCENARIO_DIR
+    return sorted({p.stem for pattern in ("*.toml", "*.yaml") for p in folder.glob(pattern)})
 
 
 def load_all(directory: Path | None = None) -> list[Scenario]:
