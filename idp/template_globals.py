@@ -23,6 +23,7 @@ from idp.domain import verification as ver
 from idp.models.accounts import AccountLevel
 from idp.models.accounts import ProfileStatus
 from labkit.trainer import guide_context
+from shared.textlinks import split_links
 
 LEVEL_LABELS = {
     AccountLevel.SIMPLIFIED: _l("Упрощённая (1)"),
@@ -121,7 +122,15 @@ def inject_guide() -> dict[str, Any]:
 
 def register_template_globals(app: Flask) -> None:
     """Make the account and registry labels and the faults banner's query available to every template."""
-    for function in (level_label, status_label, status_badge, reason_lines, registry_result, lab_active_faults):
+    for function in (
+        level_label,
+        status_label,
+        status_badge,
+        reason_lines,
+        registry_result,
+        lab_active_faults,
+        split_links,
+    ):
         app.add_template_global(function)
 
 

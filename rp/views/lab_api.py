@@ -11,6 +11,8 @@ from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 from flask import render_template
+from flask import request
+from sqlalchemy import select
 
 from labkit.lab_api import json_error
 from labkit.lab_api import reset_response
@@ -20,6 +22,7 @@ from labkit.web import password_hasher
 from rp.domain import scenario as scenario_domain
 from rp.extensions import csrf
 from rp.extensions import db
+from rp.models.comms import OutboxMessage
 from rp.models.people import User
 from rp.seed import ProviderDefaults
 from rp.seed import ScenarioRefused
@@ -78,6 +81,30 @@ def user(user_id: int):
     if found is None:
         return json_error(404, "not_found", f"no diary login with id {user_id}")
     return jsonify(scenario_domain.user_json(found))
+
+
+def outbox_json(message: OutboxMessage) -> dict:
+    """Return one e-mail or SMS the diary sent (its lab outbox row) as a JSON-ready dict."""
+    delivery = "failed" if message.error else ("sent" if message.sent_at else "outbox")
+    return {
+        "id": message.id,
+        "channel": message.channel,
+        "recipient": message.to_address,
+        "subject": message.subject,
+        "body": message.body,
+        "created_at": message.created_at.isoformat() + "Z",
+        "delivery": delivery,
+    }
+
+
+@bp.get("/api/lab/outbox")
+def outbox():
+    """Return the diary's e-mails and SMS to parents, newest first: ``{"messages": [...]}``; ``?recipient=`` filters."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
+    recipient = (request.args.get("recipient") or "").strip()
+    if recipient:
+        query = query.where(OutboxMessage.to_address == recipient)
+    return jsonify(messages=[outbox_json(m) for m in db.session.scalars(query)])
 
 
 @bp.get("/lab/scenarios")
