@@ -209,9 +209,16 @@ def find_pending(session: Session, public_id: str | None) -> PendingRegistration
 
 
 def resend_wait_seconds(session: Session, policy: CodePolicy, pending: PendingRegistration) -> int:
-    """Return how many seconds remain before another code may be sent (0 when allowed now)."""
+    """Return how many seconds remain before another code may be sent (0 when allowed now).
+
+    A code that can no longer be used (its attempts are used up, or it expired) may be replaced at once:
+    the page that says «Запросите новый код» lets the person do so.
+    """
+    now = labstate.now(session)
+    if pending.attempts >= policy.max_attempts or now >= pending.expires_at:
+        return 0
     ready_at = pending.sent_at + timedelta(seconds=policy.resend_interval_seconds)
-    remaining = (ready_at - labstate.now(session)).total_seconds()
+    remaining = (ready_at - now).total_seconds()
     return max(0, int(remaining + 0.999))
 
 
