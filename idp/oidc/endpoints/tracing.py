@@ -36,6 +36,10 @@ def _masked_location(location: str) -> str:
     return base + ("?" + urlencode(masked) if masked else "")
 
 
+#: The path ESIA's authorization endpoint sends the log-in page back to, with its signed ticket.
+ESIA_CONTINUE = "/aas/oauth2/lab/continue/"
+
+
 def trace_of_next(next_url: str | None) -> str | None:
     """Return the trace of the authorization request a log-in page leads back to (None: not a login for a client).
 
@@ -50,6 +54,10 @@ def trace_of_next(next_url: str | None) -> str | None:
     query = dict(parse_qsl(parts.query))
     if parts.path.endswith("/authorize"):
         return trace.authorize_trace_id(query.get("client_id"), query.get("state"), query.get("nonce"))
+    if parts.path.startswith(ESIA_CONTINUE):
+        from idp.esia.endpoints.authorize import trace_of_ticket  # the ESIA side carries on a signed ticket
+
+        return trace_of_ticket(parts.path.removeprefix(ESIA_CONTINUE))
     if parts.path.startswith("/aas/oauth2/"):
         return trace.authorize_trace_id(query.get("client_id"), query.get("state"), None)
     return None
