@@ -19,8 +19,8 @@ main.add_command(idp_cli)
 main.add_command(rp_cli)
 
 # Root aliases of the lab's everyday commands: ``fedlab clock advance 2d``, ``fedlab inbox``.
+from fedlab.inbox import inbox_command  # noqa: E402
 from idp.cli.lab import clock_group  # noqa: E402
-from idp.cli.lab import inbox_command  # noqa: E402
 
 main.add_command(clock_group, "clock")
 main.add_command(inbox_command, "inbox")

@@ -23,6 +23,7 @@ from idp.domain import verification as ver
 from idp.models.accounts import AccountLevel
 from idp.models.accounts import ProfileStatus
 from labkit.trainer import guide_context
+from shared.textlinks import split_links
 from shared.validators import display_phone
 
 LEVEL_LABELS = {
@@ -125,7 +126,15 @@ def register_template_globals(app: Flask) -> None:
 
     Also the ``phone`` filter: ``{{ account.phone|phone }}`` writes a number as ``+7 912 345-67-89``.
     """
-    for function in (level_label, status_label, status_badge, reason_lines, registry_result, lab_active_faults):
+    for function in (
+        level_label,
+        status_label,
+        status_badge,
+        reason_lines,
+        registry_result,
+        lab_active_faults,
+        split_links,
+    ):
         app.add_template_global(function)
     app.add_template_filter(display_phone, "phone")
 

@@ -18,90 +18,133 @@ SETTING = "trainer_mode"
 
 @dataclass(frozen=True)
 class Step:
-    """One step of the instructions: a title ("Шаг 1: ...") and a short explanation."""
+    """One step of the instructions: a title ("Регистрация, шаг 2 из 7: ...") and a short explanation."""
 
     title: str
     text: str
 
 
-REGISTRATION_START = Step(
-    _l("Шаг 1: Регистрация на ГосУслугах — укажите фамилию, имя, телефон и e-mail («Другой способ регистрации»)"),
-    _l(
-        "Выберите «Другой способ регистрации» и укажите Вашу фамилию, имя, номер телефона "
-        "(формат +7 xxx xxxxxxx) и электронную почту (e-mail)."
+#: The seed's part 1, «Зарегистрироваться на сайте ГосУслуги», screen by screen, in order: (endpoints, name, text).
+REGISTRATION_JOURNEY = (
+    (
+        ("registration.start",),
+        _l("окно «Регистрация» — выберите ниже «Другой способ регистрации»"),
+        _l(
+            "Кнопка «Регистрация» открыла окно регистрации. Выберите ниже «Другой способ регистрации»: "
+            "там указываются фамилия, имя, номер телефона и электронная почта (e-mail)."
+        ),
     ),
-)
-REGISTRATION_CONFIRM = Step(
-    _l("Шаг 1: Код подтверждения — введите код из SMS или перейдите по ссылке из письма"),
-    _l(
-        "Код подтверждения придёт на указанный телефон, а ссылка — на указанный e-mail. "
-        "Введите код и нажмите «Продолжить»."
+    (
+        ("registration.other",),
+        _l("«Другой способ регистрации» — фамилия, имя, телефон и e-mail"),
+        _l(
+            "Укажите Вашу фамилию, имя, номер телефона (формат +7 xxx xxxxxxx) и электронную почту (e-mail), "
+            "затем нажмите «Зарегистрироваться»."
+        ),
     ),
-)
-REGISTRATION_PASSWORD = Step(
-    _l("Шаг 1: Пароль — придумайте пароль и запомните его"),
-    _l(
-        "Пароль должен состоять из заглавных букв (ABC), строчных букв (abc), цифр (123), знаков (+-!), "
-        "не менее восьми символов, на английской раскладке клавиатуры. Пароль необходимо запомнить!"
+    (
+        ("registration.confirm", "registration.link"),
+        _l("код подтверждения — введите код из SMS или перейдите по ссылке из письма"),
+        _l(
+            "Код подтверждения придёт на указанный телефон, а ссылка — на указанный e-mail. "
+            "Введите код и нажмите «Продолжить»."
+        ),
     ),
-)
-REGISTRATION_DONE = Step(
-    _l("Шаг 1: Упрощённая учётная запись создана"),
-    _l(
-        "Тем, кому менее 14 лет, больше ничего делать не надо: достаточно «Упрощённой» (1) учётной записи. "
-        "Кому 14 и больше — зайдите в личный кабинет и заполните данные профиля."
+    (
+        ("registration.password",),
+        _l("пароль — придумайте пароль и запомните его"),
+        _l(
+            "Пароль должен состоять из заглавных букв (ABC), строчных букв (abc), цифр (123), знаков (+-!), "
+            "не менее восьми символов, на английской раскладке клавиатуры. Пароль необходимо запомнить!"
+        ),
     ),
-)
-PROFILE_EDIT = Step(
-    _l("Шаг 1: Личный кабинет — заполните данные профиля"),
-    _l(
-        "Фамилия, имя, отчество, пол, дата рождения, место рождения, гражданство, документ, удостоверяющий "
-        "личность, кем выдан, дата выдачи, код подразделения и СНИЛС (формат xxx-xxx-xxx xx). Сохраните."
+    (
+        ("registration.done",),
+        _l("упрощённая учётная запись создана"),
+        _l(
+            "Тем, кому менее 14 лет, больше ничего делать не надо: достаточно «Упрощённой» (1) учётной записи. "
+            "Кому 14 и больше — зайдите в личный кабинет и заполните данные профиля."
+        ),
     ),
-)
-PROFILE_INDEX = Step(
-    _l("Шаг 1: Проверка данных — от 15 минут до 5 дней"),
-    _l(
-        "В случае успеха учётная запись станет «Стандартной» (2) или «Подтверждённой» (3), иначе данные "
-        "вернут на исправление — исправьте и отправьте снова. Учётная запись на ГосУслугах должна быть одна."
+    (
+        ("profile.edit", "auth.login"),
+        _l("личный кабинет — заполните данные профиля"),
+        _l(
+            "Фамилия, имя, отчество, пол, дата рождения, место рождения, гражданство, документ, удостоверяющий "
+            "личность, кем выдан, дата выдачи, код подразделения и СНИЛС (формат xxx-xxx-xxx xx). Сохраните."
+        ),
     ),
-)
-LOGIN_FOR_DIARY = Step(
-    _l("Шаг 2: Вход через ГосУслуги — введите телефон/e-mail/СНИЛС и пароль от ГосУслуг"),
-    _l(
-        "Вы пришли сюда с кнопки «Войти через ГосУслуги» Дневника. Введите телефон, e-mail или СНИЛС "
-        "и пароль именно от ГосУслуг и нажмите «Войти»."
-    ),
-)
-LOGIN = Step(
-    _l("Шаг 1: Вход в личный кабинет ГосУслуг"),
-    _l("Введите телефон, e-mail или СНИЛС и пароль от ГосУслуг, чтобы заполнить профиль в личном кабинете."),
-)
-CONSENT = Step(
-    _l("Шаг 2: Разрешение на передачу данных Дневнику"),
-    _l(
-        "Дневник.ру просит данные Вашей учётной записи: для связки должны совпасть фамилия, имя, отчество, "
-        "дата рождения, пол и СНИЛС. Нажмите «Предоставить»."
+    (
+        ("profile.index",),
+        _l("проверка данных — от 15 минут до 5 дней"),
+        _l(
+            "В случае успеха учётная запись станет «Стандартной» (2) или «Подтверждённой» (3), иначе данные "
+            "вернут на исправление — исправьте и отправьте снова. Учётная запись на ГосУслугах должна быть одна."
+        ),
     ),
 )
 
-#: Endpoint → step (or a chooser for screens that belong to two steps).
+#: The seed's part 2, «Как зайти в Дневник.ру»: steps 1–3 happen on the diary; these are the IdP's screens.
+LOGIN_JOURNEY_TOTAL = 5
+LOGIN_JOURNEY = (
+    (
+        4,
+        ("auth.login",),
+        _l("окно авторизации ГосУслуг — введите телефон/e-mail/СНИЛС и пароль, нажмите «Войти»"),
+        _l(
+            "Вы пришли сюда с кнопки «Войти через ГосУслуги» Дневника. Введите телефон, e-mail или СНИЛС "
+            "и пароль именно от ГосУслуг и нажмите «Войти»."
+        ),
+    ),
+    (
+        5,
+        ("oidc.authorization.authorize",),
+        _l("разрешение на передачу данных Дневнику"),
+        _l(
+            "Дневник.ру просит данные Вашей учётной записи: для связки должны совпасть фамилия, имя, отчество, "
+            "дата рождения, пол и СНИЛС. Нажмите «Предоставить»."
+        ),
+    ),
+)
+
+
+def _registration_step(number: int, name: str, text: str) -> Step:
+    title = _l(
+        "Регистрация, шаг %(number)s из %(total)s: %(name)s", number=number, total=len(REGISTRATION_JOURNEY), name=name
+    )
+    return Step(title, text)
+
+
+def _login_step(number: int, name: str, text: str) -> Step:
+    title = _l(
+        "Вход в Дневник.ру через ГосУслуги, шаг %(number)s из %(total)s: %(name)s",
+        number=number,
+        total=LOGIN_JOURNEY_TOTAL,
+        name=name,
+    )
+    return Step(title, text)
+
+
+#: Endpoint → step of the registration journey (numbered by its place in :data:`REGISTRATION_JOURNEY`).
 STEPS: dict[str, Step] = {
-    "registration.start": REGISTRATION_START,
-    "registration.confirm": REGISTRATION_CONFIRM,
-    "registration.link": REGISTRATION_CONFIRM,
-    "registration.password": REGISTRATION_PASSWORD,
-    "registration.done": REGISTRATION_DONE,
-    "profile.edit": PROFILE_EDIT,
-    "profile.index": PROFILE_INDEX,
-    "oidc.authorization.authorize": CONSENT,
+    endpoint: _registration_step(number, name, text)
+    for number, (endpoints, name, text) in enumerate(REGISTRATION_JOURNEY, start=1)
+    for endpoint in endpoints
+}
+#: Endpoint → step of the login journey (the log-in page only when it leads to an authorization).
+LOGIN_STEPS: dict[str, Step] = {
+    endpoint: _login_step(number, name, text)
+    for number, endpoints, name, text in LOGIN_JOURNEY
+    for endpoint in endpoints
 }
 
 
 def step_for(endpoint: str | None, next_url: str | None = None) -> Step | None:
-    """Return the step a screen corresponds to; the login page is step 2 when it leads to an authorization."""
-    if endpoint == "auth.login":
-        return LOGIN_FOR_DIARY if next_url and "/authorize" in next_url else LOGIN
+    """Return the step a screen corresponds to; the log-in page is a login step when it leads to an authorization."""
+    if endpoint == "auth.login" and next_url and ("/authorize" in next_url or "/aas/oauth2/" in next_url):
+        return LOGIN_STEPS["auth.login"]
+    if endpoint in LOGIN_STEPS and endpoint != "auth.login":
+        return LOGIN_STEPS[endpoint]
     return STEPS.get(endpoint or "")
 
 

@@ -23,6 +23,7 @@ BLUEPRINTS = [
     "rp.views.consent",
     "rp.views.lab_api",
     "rp.views.lab_trainer",
+    "rp.views.lab_scenarios",
     "rp.views.openapi",
 ]
 

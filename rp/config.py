@@ -36,6 +36,8 @@ class RpSettings(AppSettings):
     """The diary's public base URL (its redirect URIs hang off it)."""
     DEMO_IDP_ISSUER: str = Field(default_factory=lambda: f"http://127.0.0.1:{port_of('FEDLAB_IDP_PORT', 5001)}")
     """Where the demo region's IdP lives (the lab IdP by default)."""
+    LAB_IDP_URL: str = Field(default_factory=lambda: f"http://127.0.0.1:{port_of('FEDLAB_IDP_PORT', 5001)}")
+    """Where the lab's IdP answers its lab API: the «Загрузить» button of /lab/scenarios loads its accounts there."""
     DEMO_CLIENT_ID: str = "dnevnik"
     """The diary's client id at the demo region's IdP."""
     DEMO_CLIENT_SECRET: str = DEV_SECRET_MARKER + "dnevnik-client-secret"

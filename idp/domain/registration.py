@@ -144,7 +144,7 @@ def _check_recipient(session: Session, policy: CodePolicy, channel: str, recipie
 
 
 def _recipient_of(pending: PendingRegistration) -> str:
-    return pending.phone if pending.channel == "sms" else pending.email
+    return pending.phone if pending.channel == "sms" else (pending.email or "")
 
 
 def start(
@@ -154,23 +154,28 @@ def start(
     last_name: str,
     first_name: str,
     phone: str,
-    email: str,
+    email: str | None = None,
     channel: str = "sms",
 ) -> tuple[PendingRegistration, str]:
     """Check the step-1 data, store a pending registration and return it with the secret to send.
+
+    ``email`` None registers by phone alone (confirmed by SMS); a given ``email`` (the seed's
+    «Другой способ регистрации») is required and checked.
 
     Raises :class:`AccountInvalid` (field -> rule codes), :class:`AccountTaken`, or
     :class:`RegistrationError` ``recipient_busy`` when the phone (SMS) or address (e-mail) got
     ``max_sends`` messages within the last hour, whichever registrations they were for.
     """
     errors: dict[str, list[str]] = {}
-    values: dict[str, str] = {}
-    for name, func, raw in (
+    values: dict[str, str | None] = {"email": None}
+    checks = [
         ("last_name", v.normalize_person_name, last_name),
         ("first_name", v.normalize_person_name, first_name),
         ("phone", v.normalize_phone, phone),
-        ("email", v.normalize_email, email),
-    ):
+    ]
+    if email is not None or channel == "email":  # None: registering by phone alone, no e-mail asked
+        checks.append(("email", v.normalize_email, email or ""))
+    for name, func, raw in checks:
         try:
             values[name] = func(raw)
         except v.ValidationError as exc:
@@ -184,7 +189,9 @@ def start(
         raise AccountTaken(taken)
 
     now = labstate.now(session)
-    _check_recipient(session, policy, channel, values["phone"] if channel == "sms" else values["email"], now)
+    recipient = values["phone"] if channel == "sms" else values["email"]
+    assert recipient is not None  # checked above: the e-mail is required to confirm by e-mail
+    _check_recipient(session, policy, channel, recipient, now)
     session.execute(delete(PendingRegistration).where(PendingRegistration.created_at < now - PENDING_LIFETIME))
     pending = PendingRegistration(public_id=secrets.token_urlsafe(32), created_at=now, channel=channel, **values)
     secret = issue_secret(session, policy, pending, now)
@@ -209,9 +216,16 @@ def find_pending(session: Session, public_id: str | None) -> PendingRegistration
 
 
 def resend_wait_seconds(session: Session, policy: CodePolicy, pending: PendingRegistration) -> int:
-    """Return how many seconds remain before another code may be sent (0 when allowed now)."""
+    """Return how many seconds remain before another code may be sent (0 when allowed now).
+
+    A code that can no longer be used (its attempts are used up, or it expired) may be replaced at once:
+    the page that says «Запросите новый код» lets the person do so.
+    """
+    now = labstate.now(session)
+    if pending.attempts >= policy.max_attempts or now >= pending.expires_at:
+        return 0
     ready_at = pending.sent_at + timedelta(seconds=policy.resend_interval_seconds)
-    remaining = (ready_at - labstate.now(session)).total_seconds()
+    remaining = (ready_at - now).total_seconds()
     return max(0, int(remaining + 0.999))
 
 

@@ -18,8 +18,8 @@ from labkit.forms import FlaskForm
 REQUIRED = _l("Заполните это поле.")
 
 
-class RegistrationForm(FlaskForm):
-    """Step 1: surname, name, mobile phone, e-mail and how to confirm (the domain checks every field at once)."""
+class PhoneRegistrationForm(FlaskForm):
+    """The registration window's first way: surname, name and mobile phone; the code comes by SMS."""
 
     last_name = StringField(_l("Фамилия"), validators=[Length(max=100)])
     first_name = StringField(_l("Имя"), validators=[Length(max=100)])
@@ -28,6 +28,12 @@ class RegistrationForm(FlaskForm):
         validators=[Length(max=32)],
         description=_l("Формат: +7 xxx xxxxxxx"),
     )
+    submit = SubmitField(_l("Зарегистрироваться"))
+
+
+class RegistrationForm(PhoneRegistrationForm):
+    """«Другой способ регистрации»: surname, name, mobile phone, e-mail and how to confirm (the domain checks all)."""
+
     email = EmailField(_l("Электронная почта"), validators=[Length(max=254)])
     channel = RadioField(
         _l("Как подтвердить"),

@@ -28,8 +28,8 @@ class PendingRegistration(db.Model):
     first_name: Mapped[str] = mapped_column(String(100), nullable=False)
     #: ``+7XXXXXXXXXX``.
     phone: Mapped[str] = mapped_column(String(16), nullable=False)
-    #: Lower-cased.
-    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    #: Lower-cased; None when registering by phone alone (the registration window's default way).
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     #: How the contact is confirmed: ``sms`` (code to the phone) or ``email`` (link to the address).
     channel: Mapped[str] = mapped_column(String(8), nullable=False)
 

@@ -37,6 +37,9 @@ SECRET_PARAMS = {
     "csrf_token",
 }
 JWT_PARAMS = {"id_token", "id_token_hint", "client_assertion"}
+#: Parameters never shown at all, not even a prefix (the log-in form's password).
+HIDDEN_PARAMS = {"password"}
+HIDDEN = "(hidden)"
 
 
 def mask(value: Any, keep: int = 6) -> Any:
@@ -72,7 +75,10 @@ def mask_params(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
             if isinstance(jwt["claims"], dict):
                 jwt["claims"] = mask_personal(jwt["claims"])
             decoded[key] = jwt
-        masked[key] = mask(value) if key in SECRET_PARAMS or key in JWT_PARAMS else value
+        if key in HIDDEN_PARAMS:
+            masked[key] = HIDDEN
+        else:
+            masked[key] = mask(value) if key in SECRET_PARAMS or key in JWT_PARAMS else value
     return mask_personal(masked), decoded
 
 

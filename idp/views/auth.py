@@ -21,9 +21,14 @@ from idp.forms.auth import LoginForm
 from idp.forms.auth import LogoutForm
 from idp.oidc.endpoints.logout import RP_LOGOUT_PARAMETERS
 from idp.oidc.endpoints.logout import end_session
+from idp.oidc.endpoints.tracing import begin_login_step
+from idp.oidc.endpoints.tracing import record_exchange
 from labkit.web import password_hasher
 
 bp = Blueprint("auth", __name__)
+
+#: The log-in form's POST during a client's login is a step of that login's protocol trace.
+bp.after_request(record_exchange)
 
 
 def _policy() -> login_domain.LockoutPolicy:
@@ -42,6 +47,7 @@ def login():
     error = None
     status = 200
     if form.validate_on_submit():
+        begin_login_step(form.next.data)
         try:
             account = login_domain.authenticate(
                 db.session, password_hasher(), form.login.data, form.password.data, _policy(), request.remote_addr
@@ -61,6 +67,7 @@ def login():
             status = 429
         else:
             auth_session.login_account(account)  # before the commit, which would expire the account
+            begin_login_step(form.next.data, str(account.oid))
             db.session.commit()
             return redirect(auth_session.safe_next(form.next.data, url_for("home.index")))
         form.password.data = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 
 from idp.db import db
 from idp.domain import demo_reset
+from idp.domain import diary_outbox
 from idp.domain import inbox
 from idp.domain import labstate
 from idp.domain import registry
@@ -215,19 +217,52 @@ def message_json(message: Message) -> dict[str, Any]:
     }
 
 
+def _diary_outbox(recipient: str | None) -> diary_outbox.DiaryOutbox:
+    """Read the diary's messages to parents over HTTP (``LAB_RP_URL``); a down diary is reported, not raised."""
+    config = current_app.config
+    return diary_outbox.fetch(config["LAB_RP_URL"], str(config.get("LAB_TOKEN") or ""), recipient)
+
+
+def _when(message: dict[str, Any]) -> datetime | None:
+    """Return a JSON message's time (lab clock for the IdP's, the diary's clock for the diary's) as a datetime."""
+    text = (message.get("business_time") or message.get("created_at") or "").removesuffix("Z")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def merged_messages(recipient: str | None) -> tuple[list[dict[str, Any]], diary_outbox.DiaryOutbox]:
+    """Return the IdP's and the diary's messages in one list, newest first (each with its ``source``)."""
+    own = [{**message_json(m), "source": "idp"} for m in inbox.messages(db.session, recipient)]
+    diary = _diary_outbox(recipient)
+    merged = own + [{**m, "source": "diary"} for m in diary.messages]
+    merged.sort(key=lambda m: _when(m) or datetime.min, reverse=True)
+    return merged, diary
+
+
 @bp.get("/inbox")
 def inbox_page():
-    """Every SMS, e-mail and letter the IdP sent, newest first, optionally for one recipient."""
+    """Every SMS, e-mail and letter the IdP and the diary sent, newest first, optionally for one recipient."""
     recipient = recipient_key(request.args.get("recipient"))
+    messages, diary = merged_messages(recipient)
+    for message in messages:
+        message["when"] = _when(message)
     return render_template(
         "lab/inbox.html",
-        messages=inbox.messages(db.session, recipient),
+        messages=messages,
+        diary=diary,
         recipient=request.args.get("recipient", ""),
     )
 
 
 @bp.get("/inbox.json")
 def inbox_json():
-    """The lab inbox as JSON: ``{"messages": [...]}``, newest first; ``?recipient=`` filters."""
+    """The lab inbox as JSON: ``{"messages": [...], "diary": {...}}``, newest first; ``?recipient=`` filters.
+
+    ``messages`` holds the IdP's and the diary's messages (``source``: ``idp`` or ``diary``); ``diary`` says
+    whether the diary answered (``ok``, ``url``, ``error``).
+    """
     recipient = recipient_key(request.args.get("recipient"))
-    return jsonify(messages=[message_json(m) for m in inbox.messages(db.session, recipient)])
+    messages, diary = merged_messages(recipient)
+    return jsonify(messages=messages, diary={"ok": diary.ok, "url": diary.url, "error": diary.error})

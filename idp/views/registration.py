@@ -1,6 +1,7 @@
 """Registration of a simplified account, screen by screen as Gosuslugi shows it.
 
-``/registration`` (contacts) -> ``/registration/confirm`` (SMS code, or "open the link" for
+``/registration`` (by phone; «Другой способ регистрации» ``/registration/other``: phone and e-mail)
+-> ``/registration/confirm`` (SMS code, or "open the link" for
 e-mail) -> ``/registration/password`` -> ``/registration/done``.
 """
 
@@ -11,6 +12,7 @@ from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import session
 from flask import url_for
 from flask_babel import gettext as _
@@ -25,6 +27,7 @@ from idp.domain.accounts import AccountInvalid
 from idp.domain.accounts import AccountTaken
 from idp.forms.registration import CodeForm
 from idp.forms.registration import PasswordForm
+from idp.forms.registration import PhoneRegistrationForm
 from idp.forms.registration import RegistrationForm
 from idp.forms.registration import ResendForm
 from idp.forms.registration import attach_errors
@@ -93,10 +96,9 @@ def _pending_or_restart():
     return pending_or_restart(reg.find_pending, SESSION_KEY, ERRORS["restart"])
 
 
-@bp.route("", methods=["GET", "POST"])
-def start():
-    """Step 1, "Регистрация": surname, name, phone, e-mail and the way to confirm."""
-    form = RegistrationForm()
+def _register(other_way: bool):
+    """Check step 1 and send the code or link; ``other_way``: «Другой способ регистрации» (with the e-mail)."""
+    form = RegistrationForm() if other_way else PhoneRegistrationForm()
     if form.validate_on_submit():
         try:
             pending, secret = reg.start(
@@ -105,8 +107,8 @@ def start():
                 last_name=form.last_name.data,
                 first_name=form.first_name.data,
                 phone=form.phone.data,
-                email=form.email.data,
-                channel=form.channel.data,
+                email=form.email.data or "" if other_way else None,
+                channel=form.channel.data if other_way else "sms",
             )
         except AccountInvalid as exc:
             db.session.rollback()
@@ -122,7 +124,22 @@ def start():
             db.session.commit()
             session[SESSION_KEY] = pending.public_id
             return redirect(url_for("registration.confirm"))
-    return render_template("registration/start.html", form=form)
+    return render_template("registration/other.html" if other_way else "registration/start.html", form=form)
+
+
+@bp.route("", methods=["GET", "POST"])
+def start():
+    """The registration window: by mobile phone (surname, name, phone; a code by SMS), «Другой способ» below.
+
+    A POST that carries an e-mail is the other way's form, whichever address it was sent to.
+    """
+    return _register(other_way=request.method == "POST" and "email" in request.form)
+
+
+@bp.route("/other", methods=["GET", "POST"])
+def other():
+    """«Другой способ регистрации»: surname, name, phone and e-mail; a code by SMS or a link by e-mail."""
+    return _register(other_way=True)
 
 
 def _confirm_page(pending, form: CodeForm, error: str | None = None, status: int = 200):

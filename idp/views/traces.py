@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from flask import Blueprint
 from flask import abort
@@ -48,7 +49,7 @@ def index():
         return redirect(url_for("traces.show", trace_id=traces[0].id))
     return render_template(
         "traces/list.html",
-        traces=[trace.trace_json(t) for t in traces],
+        traces=[{**trace.trace_json(t), "started": t.started_at} for t in traces],
         state_sha256=request.args.get("state_sha256"),
     )
 
@@ -58,6 +59,7 @@ def show(trace_id: str):
     """Show one login's exchanges in order, with decoded tokens."""
     data = _load(trace_id)
     for exchange in data["exchanges"]:
+        exchange["when"] = datetime.fromisoformat(exchange["at"])
         exchange["request_text"] = json.dumps(exchange["request"], ensure_ascii=False, indent=2)
         exchange["response_text"] = json.dumps(exchange["response"], ensure_ascii=False, indent=2)
         decoded = {

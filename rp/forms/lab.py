@@ -12,3 +12,9 @@ class DemoResetForm(FlaskForm):
     """Confirm returning the diary to the demo start."""
 
     submit = SubmitField(_l("Да, сбросить Дневник"))
+
+
+class ScenarioLoadForm(FlaskForm):
+    """Load one scenario of the library into both apps (the button of each row; only the CSRF token)."""
+
+    submit = SubmitField(_l("Загрузить"))

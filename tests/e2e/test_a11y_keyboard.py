@@ -78,7 +78,7 @@ def test_skip_link_is_the_first_stop_and_moves_to_the_content(kb_lab, page):
 
 
 def test_registration_by_keyboard(kb_lab, page):
-    page.goto(kb_lab.idp_url + "/registration")
+    page.goto(kb_lab.idp_url + "/registration/other")
     press_button(page, "Зарегистрироваться")
     assert_summary_focused(page, "last_name", "first_name", "phone", "email")
     summary_link_to(page, "last_name")

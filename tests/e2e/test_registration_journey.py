@@ -38,6 +38,7 @@ def log_in(page, lab, login: str) -> None:
 def test_registration_to_verified_account_then_login_three_ways(lab, page):
     page.goto(lab.idp_url + "/")
     page.get_by_role("link", name="Регистрация").first.click()
+    page.get_by_role("link", name="Другой способ регистрации").click()
 
     # Step 1: surname, name, phone, e-mail (the phone typed the way people type it).
     page.get_by_label("Фамилия").fill("Новиков")

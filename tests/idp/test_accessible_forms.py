@@ -29,7 +29,7 @@ def test_every_page_starts_with_a_skip_link_to_the_content(idp_client):
 
 
 def test_registration_fields_are_required_and_the_phone_hint_describes_the_phone(idp_client):
-    page = Page(idp_client.get("/registration").get_data(as_text=True))
+    page = Page(idp_client.get("/registration/other").get_data(as_text=True))
     for name in ("last_name", "first_name", "phone", "email"):
         assert "required" in page.attrs(name), name
     assert page.description("phone") == "Формат: +7 xxx xxxxxxx"

@@ -71,8 +71,17 @@ def make_account(app, **fields) -> None:
 
 
 def test_registration_form_asks_for_the_seed_fields(idp_client):
-    page = idp_client.get("/registration").get_data(as_text=True)
-    for text in ("Регистрация", "Фамилия", "Имя", "Мобильный телефон", "+7 xxx xxxxxxx", "Электронная почта"):
+    window = idp_client.get("/registration").get_data(as_text=True)
+    assert 'href="/registration/other"' in window and "Другой способ регистрации" in window
+    page = idp_client.get("/registration/other").get_data(as_text=True)
+    for text in (
+        "Другой способ регистрации",
+        "Фамилия",
+        "Имя",
+        "Мобильный телефон",
+        "+7 xxx xxxxxxx",
+        "Электронная почта",
+    ):
         assert text in page
     assert 'value="sms" checked' in page or 'checked value="sms"' in page or re.search(r'checked[^>]*value="sms"', page)
 

@@ -248,6 +248,13 @@ def _load(ticket: str) -> dict | None:
     return pending
 
 
+def trace_of_ticket(ticket: str) -> str | None:
+    """Return the trace of the ESIA login a continuation ticket carries on (the log-in page leads back to it)."""
+    pending = _load(ticket)
+    trace_id = pending.get("trace_id") if pending else None
+    return trace_id if isinstance(trace_id, str) else None
+
+
 def _drop(pending: dict) -> None:
     """Mark a continuation used in this browser's session (a code or an error was sent)."""
     session[DONE_KEY] = [*session.get(DONE_KEY, [])[-(MAX_DONE - 1) :], pending["rid"]]

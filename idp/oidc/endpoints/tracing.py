@@ -36,6 +36,43 @@ def _masked_location(location: str) -> str:
     return base + ("?" + urlencode(masked) if masked else "")
 
 
+#: The path ESIA's authorization endpoint sends the log-in page back to, with its signed ticket.
+ESIA_CONTINUE = "/aas/oauth2/lab/continue/"
+
+
+def trace_of_next(next_url: str | None) -> str | None:
+    """Return the trace of the authorization request a log-in page leads back to (None: not a login for a client).
+
+    The log-in form's POST belongs to that login's trace: OIDC ``/authorize`` (client, state and nonce) or
+    ESIA's ``/aas/oauth2/…`` (client and state), the same id their endpoints compute.
+    """
+    if not next_url:
+        return None
+    parts = urlsplit(next_url)
+    if parts.netloc or parts.scheme:
+        return None
+    query = dict(parse_qsl(parts.query))
+    if parts.path.endswith("/authorize"):
+        return trace.authorize_trace_id(query.get("client_id"), query.get("state"), query.get("nonce"))
+    if parts.path.startswith(ESIA_CONTINUE):
+        from idp.esia.endpoints.authorize import trace_of_ticket  # the ESIA side carries on a signed ticket
+
+        return trace_of_ticket(parts.path.removeprefix(ESIA_CONTINUE))
+    if parts.path.startswith("/aas/oauth2/"):
+        return trace.authorize_trace_id(query.get("client_id"), query.get("state"), None)
+    return None
+
+
+def begin_login_step(next_url: str | None, account_oid: str | None = None) -> None:
+    """Make this request (the log-in form's POST) an exchange ``login`` of the trace its ``next`` leads to."""
+    trace_id = trace_of_next(next_url)
+    if trace_id is None:
+        return
+    exchange = context.begin("login", trace_id)
+    exchange.channel = "browser"
+    exchange.account_oid = account_oid
+
+
 def record_exchange(response):
     """Append this request and its response to the login's trace (never failing the response)."""
     exchange = context.current()
