@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
@@ -21,11 +22,11 @@ from typing import Any
 from flask import Flask
 from flask import Request
 from flask import Response
+from flask import has_app_context
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface
 from flask.sessions import SessionMixin
 from flask_sqlalchemy import SQLAlchemy
-from werkzeug.datastructures import CallbackDict
 
 from labkit.session_store import RedisSessionStore
 from labkit.session_store import SessionRecord
@@ -40,16 +41,14 @@ MAX_ID_LENGTH = 128
 _serializer = TaggedJSONSerializer()
 
 
-class ServerSession(CallbackDict, SessionMixin):
-    """The session's values as a dict, with the key of its stored record (None: not stored yet)."""
+class ServerSession(SessionMixin):
+    """The session's values, read from the store on first use (a request that never looks costs nothing)."""
 
-    def __init__(self, initial: dict[str, Any] | None = None, record: SessionRecord | None = None) -> None:
-        def on_update(self: ServerSession) -> None:
-            self.modified = True
-            self.accessed = True
-
-        super().__init__(initial, on_update)
-        self.record = record
+    def __init__(self, loader: Callable[[ServerSession], dict[str, Any]] | None = None) -> None:
+        self._loader = loader
+        self._values: dict[str, Any] | None = None if loader else {}
+        #: The stored record (None: not stored yet), set by the loader.
+        self.record: SessionRecord | None = None
         self.modified = False
         self.accessed = False
         #: Set by :meth:`renew`: the stored record is dropped and the values saved under a new id.
@@ -57,7 +56,46 @@ class ServerSession(CallbackDict, SessionMixin):
         #: The key of a record found expired, deleted when the response is saved.
         self.expired_key: str | None = None
         #: A cookie came with the request (so an empty session must delete it).
-        self.had_cookie = False
+        self.had_cookie = loader is not None
+
+    @property
+    def loaded(self) -> bool:
+        """Return whether the values were read (or never needed reading)."""
+        return self._values is not None
+
+    @property
+    def values_(self) -> dict[str, Any]:
+        """Return the values, reading them from the store the first time."""
+        self.accessed = True
+        if self._values is None:
+            loader, self._loader = self._loader, None
+            self._values = loader(self) if loader else {}
+        return self._values
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values_[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.values_[key] = value
+        self.modified = True
+
+    def __delitem__(self, key: str) -> None:
+        del self.values_[key]
+        self.modified = True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values_)
+
+    def __len__(self) -> int:
+        return len(self.values_)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.values_
+
+    def clear(self) -> None:
+        """Remove every value."""
+        self.values_.clear()
+        self.modified = True
 
     @property
     def new(self) -> bool:  # type: ignore[override]
@@ -66,6 +104,7 @@ class ServerSession(CallbackDict, SessionMixin):
 
     def renew(self) -> None:
         """Drop the stored record and save the values under a fresh id (at login and logout)."""
+        self.values_  # noqa: B018  (read first: the old record must be known to be dropped)
         self.renewed = True
         self.modified = True
 
@@ -97,29 +136,37 @@ class ServerSessionInterface(SessionInterface):
     # --- reading -----------------------------------------------------------------------------------
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
-        """Return the session the cookie names, or a new empty one (no cookie, unknown, ended or expired)."""
+        """Return the session the cookie names (read on first use); new and empty if unknown, ended or expired."""
         session_id = request.cookies.get(self.get_cookie_name(app), "")
         if not session_id:
             return ServerSession()
-        fresh = ServerSession()
-        fresh.had_cookie = True
+        return ServerSession(lambda session: self._load_in_context(app, session, session_id))
+
+    def _load_in_context(self, app: Flask, session: ServerSession, session_id: str) -> dict[str, Any]:
+        """Load in the app's context (a test's ``session_transaction`` reads the session outside the request)."""
+        if has_app_context():
+            return self._load(session, session_id)
+        with app.app_context():
+            return self._load(session, session_id)
+
+    def _load(self, session: ServerSession, session_id: str) -> dict[str, Any]:
+        """Read the record of ``session_id`` (one lookup) and return its values; {} when there is none to use."""
         if len(session_id) > MAX_ID_LENGTH:
-            return fresh
+            return {}
         key = session_key(session_id)
         record = self.store.load(key)
         if record is None:
-            return fresh
+            return {}
         if self.expired(record, self.now()):
-            fresh.expired_key = key
-            return fresh
+            session.expired_key = key
+            return {}
         try:
             values = _serializer.loads(record.data)
         except ValueError:
-            fresh.expired_key = key
-            return fresh
-        session = ServerSession(values if isinstance(values, dict) else {}, record)
-        session.had_cookie = True
-        return session
+            session.expired_key = key
+            return {}
+        session.record = record
+        return values if isinstance(values, dict) else {}
 
     def expired(self, record: SessionRecord, now: datetime) -> bool:
         """Return whether the idle or the absolute lifetime of ``record`` is over at ``now``."""
@@ -134,6 +181,8 @@ class ServerSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Store what changed (one write and commit at most), set or delete the cookie."""
         assert isinstance(session, ServerSession)
+        if not session.loaded:
+            return  # never looked at: nothing read, nothing to write
         if session.accessed:
             response.vary.add("Cookie")
         now = self.now()
