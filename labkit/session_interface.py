@@ -188,8 +188,10 @@ class ServerSessionInterface(SessionInterface):
         now = self.now()
         data = _serializer.dumps(dict(session)) if session else ""
         record = session.record
-        drop = [k for k in (session.expired_key, record.key if record and (session.renewed or not session) else None)]
-        drop = [k for k in drop if k]
+        # Records to delete: one found expired, and the current one when the session is renewed or emptied.
+        drop = [session.expired_key] if session.expired_key else []
+        if record is not None and (session.renewed or not session):
+            drop.append(record.key)
         changed = record is None or session.renewed or data != record.data
         if not session:
             if drop:
@@ -219,7 +221,8 @@ class ServerSessionInterface(SessionInterface):
 
             self._write(create)
             session.record, session.renewed, session.expired_key = new, False, None
-            self._set_cookie(app, response, session_id, self._ttl(new, now))
+            # The browser keeps the cookie for the absolute lifetime; the server ends it sooner when idle.
+            self._set_cookie(app, response, session_id, int(self.absolute.total_seconds()))
             return
         if changed or subject_text != record.subject:
             updated = SessionRecord(record.key, subject_text, data, record.created_at, now)

@@ -277,6 +277,8 @@ def test_idp_cookie_flags(idp):
     page = client.get("/login")
     header = page.headers["Set-Cookie"]
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Secure" not in header
+    # Kept by the browser for the absolute lifetime (an active session outlives the idle one).
+    assert f"Max-Age={ABSOLUTE}" in header
 
 
 def test_production_cookie_is_secure(tmp_path):
