@@ -52,6 +52,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.setup_app(app, db, migrate, csrf, babel, same_origin_framing=bool(app.config.get("LAB_MODE")))
 
     import idp.models  # noqa: F401  (registers the models with SQLAlchemy)
+    from idp.clock import clock
+    from idp.models.sessions import WebSession
+
+    # Sessions on the server (the web_session table, or Redis by REDIS_URL), on the clock's real time.
+    web.setup_sessions(app, db, WebSession, "account_id", clock.real)
     from idp.oidc.server import setup_oauth
 
     setup_oauth(app)

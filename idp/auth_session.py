@@ -1,4 +1,4 @@
-"""Who is logged in to the IdP: the signed session cookie holds the account id and auth time.
+"""Who is logged in to the IdP: the server-side session holds the account id and auth time.
 
 Every area uses these helpers; nothing else reads ``session["account_id"]``.
 """
@@ -13,6 +13,7 @@ from flask import session
 from idp.clock import clock
 from idp.db import db
 from idp.models.accounts import Account
+from labkit.sessions import end_sessions_of
 from labkit.sessions import logged_in
 from labkit.sessions import require_login
 from labkit.sessions import reset_session
@@ -23,6 +24,7 @@ __all__ = [
     "auth_time",
     "current_account",
     "current_account_id",
+    "end_sessions_of_account",
     "login_account",
     "login_required",
     "logout",
@@ -36,8 +38,15 @@ def login_account(account: Account, method: str = "pwd") -> None:
 
 
 def logout() -> None:
-    """End the session, keeping only the language choice."""
+    """End the session on the server (a copy of the cookie opens nothing), keeping only the language choice."""
     reset_session()
+
+
+def end_sessions_of_account(account_id: int) -> None:
+    """End every session of the account, in every browser (the caller commits, with the new password)."""
+    end_sessions_of(account_id)
+    if current_account_id() == account_id:
+        reset_session()  # this browser goes on anonymous, under a new id (its messages kept)
 
 
 def current_account() -> Account | None:
@@ -46,7 +55,7 @@ def current_account() -> Account | None:
 
 
 def current_account_id() -> int | None:
-    """Return the logged-in account's id from the session cookie (no database read), or None."""
+    """Return the logged-in account's id from the session (already read with the request), or None."""
     return session.get("account_id")
 
 

@@ -28,7 +28,7 @@ class IdpSettings(AppSettings):
     PUBLIC_URL: ClassVar[str] = "ISSUER"
 
     SECRET_KEY: str = DEV_SECRET_MARKER + "idp-secret-key"
-    """Signs the session cookie and CSRF tokens."""
+    """Signs the CSRF tokens (the session cookie carries only a random id)."""
     DATABASE_URL: str = Field(
         default_factory=lambda: os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'idp.sqlite'}"
     )
@@ -37,6 +37,8 @@ class IdpSettings(AppSettings):
     """The OpenID Provider's issuer identifier: its public base URL."""
     SESSION_COOKIE_NAME: str = "fedlab_idp_session"
     """Both apps run on 127.0.0.1 and browsers do not separate cookies by port: each names its own."""
+    SESSION_REDIS_PREFIX: str = "fedlab:idp:"
+    """The prefix of this app's session keys in Redis."""
     LAB_RP_URL: str = Field(default_factory=lambda: f"http://127.0.0.1:{port_of('FEDLAB_RP_PORT', 5002)}")
     """The diary's base URL, for the lab page's "reset the demo" button (its POST /api/lab/reset)."""
     OPERATOR_PASSWORD: str = DEV_SECRET_MARKER + "operator"

@@ -50,7 +50,9 @@ def run_due(now: datetime | None = None) -> int:
 
 def complete_due_checks() -> None:
     """Complete checks that fell due (also after a restart); one indexed query when none is due."""
-    if not shows_account_state(request.endpoint, request.blueprint, auth_session.current_account_id() is not None):
+    # The session is read only where it matters (the protocol's back-channel requests never read it).
+    logged_in = request.endpoint in ACCOUNT_STATE_ENDPOINTS and auth_session.current_account_id() is not None
+    if not shows_account_state(request.endpoint, request.blueprint, logged_in):
         return
     try:
         first_due, now = ver.first_due_and_now(db.session)

@@ -1,4 +1,4 @@
-"""Lab pages off loopback: a visitor enters the lab token once and the signed session remembers it.
+"""Lab pages off loopback: a visitor enters the lab token once and the session remembers it.
 
 On loopback (the default ``make run``) lab pages open as they are; from another machine they need
 the ``LAB_TOKEN`` of the app's configuration, like the lab API does with its header.

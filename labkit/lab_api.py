@@ -15,6 +15,7 @@ from flask import jsonify
 from flask import request
 from sqlalchemy.orm import Session
 
+from labkit.sessions import end_logged_in_sessions
 from shared.scenarios import ResetOptions
 from shared.scenarios import Scenario
 from shared.scenarios import ScenarioError
@@ -65,6 +66,7 @@ def reset_app(
     """
     try:
         deleted = wipe(session, options)
+        end_logged_in_sessions()  # the people are gone (and their ids may come back as others)
         seeded = seed_demo() if options.demo else {}
         session.commit()
     except Exception:
@@ -94,6 +96,7 @@ def scenario_response(
         return json_error(400, "invalid_scenario", str(exc))
     try:
         wipe(session, options)
+        end_logged_in_sessions()
         result = apply(scenario)
         session.commit()
     except refused as exc:

@@ -1,6 +1,8 @@
 """Login sessions both apps keep the same way: a fresh session per login, the logged-in row, safe redirects.
 
-Each app's ``auth_session`` module names its own session keys and model and calls these helpers.
+Each app's ``auth_session`` module names its own session keys and model and calls these helpers. The
+values live on the server (:mod:`labkit.session_interface`); the cookie carries only a random id,
+renewed at every login and logout.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from flask import g
 from flask import redirect
 from flask import request
@@ -21,19 +24,41 @@ KEPT_KEYS = ("lang", "ui_locales_for")
 
 
 def reset_session() -> None:
-    """Clear the session, keeping only the language choice."""
+    """End the session on the server and start a new one under a new id, keeping only the language choice."""
     kept = {key: session[key] for key in KEPT_KEYS if session.get(key)}
     session.clear()
+    renew = getattr(session, "renew", None)
+    if renew is not None:
+        renew()
     session.update(kept)
 
 
+def end_sessions_of(subject: Any) -> None:
+    """End every session logged in as ``subject`` (a password reset or change).
+
+    In the database this runs in the request's transaction: the caller commits it with the new password.
+    The current request's own session ends too unless the caller starts a new one afterwards.
+    """
+    from labkit.session_interface import interface
+
+    interface(current_app).end_subject(subject)
+
+
+def end_logged_in_sessions() -> None:
+    """End every logged-in session of the app (a lab reset); anonymous ones keep their language and messages."""
+    from labkit.session_interface import ServerSessionInterface
+
+    si = current_app.session_interface
+    if isinstance(si, ServerSessionInterface):
+        si.store.end_all_subjects()
+
+
 def start_session(id_key: str, id_value: Any, method_key: str, method: str, auth_time: int) -> None:
-    """Start a fresh permanent session holding ``id_key``, the ``auth_time`` (epoch seconds) and ``method_key``."""
+    """Start a fresh session (a new id) holding ``id_key``, the ``auth_time`` (epoch seconds) and ``method_key``."""
     reset_session()
     session[id_key] = id_value
     session["auth_time"] = auth_time
     session[method_key] = method
-    session.permanent = True
 
 
 def logged_in(db: SQLAlchemy, model: type, id_key: str, cache_key: str) -> Any:

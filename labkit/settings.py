@@ -78,7 +78,7 @@ class AppSettings(BaseSettings):
     ENV: Literal["development", "production"] = "development"
     """``production`` refuses the development secrets and turns on Secure cookies."""
     SECRET_KEY: str = DEV_SECRET_MARKER + "secret-key"
-    """Signs the session cookie and CSRF tokens."""
+    """Signs the CSRF tokens (the session cookie carries only a random id)."""
     DATABASE_URL: str = ""
     """The SQLAlchemy URL of the app's database (SQLite under the instance folder by default)."""
     SESSION_COOKIE_NAME: str = "fedlab_session"
@@ -89,6 +89,16 @@ class AppSettings(BaseSettings):
     """Hide the session cookie from scripts."""
     SESSION_COOKIE_SECURE: bool | Literal["auto"] = "auto"
     """``auto``: Secure cookies in production or when the public URL is https; or true/false."""
+    SESSION_IDLE_SECONDS: int = Field(default=3600, ge=60)
+    """A session ends after this long without a request (real time, measured to ``SESSION_TOUCH_SECONDS``)."""
+    SESSION_ABSOLUTE_SECONDS: int = Field(default=43200, ge=60)
+    """A session ends this long after its login, however active (real time)."""
+    SESSION_TOUCH_SECONDS: int = Field(default=60, ge=0)
+    """The least time between two writes that only keep a session's idle lifetime going."""
+    REDIS_URL: str = Field(default_factory=lambda: os.environ.get("REDIS_URL", ""))
+    """Keep sessions in Redis at this URL (``REDIS_URL``, ``redis://127.0.0.1:6379/0``); empty: in the database."""
+    SESSION_REDIS_PREFIX: str = "fedlab:"
+    """The prefix of the app's session keys in Redis (each app has its own)."""
     LAB_MODE: bool = True
     """Serve the lab pages and the lab API (guarded by ``LAB_TOKEN``)."""
     LAB_TOKEN: str = DEV_SECRET_MARKER + "lab-token"

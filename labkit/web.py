@@ -364,6 +364,13 @@ def setup_app(
     setup_static(app)
 
 
+def setup_sessions(app: Flask, db: SQLAlchemy, model: type, subject_key: str, now: Callable[[], Any]) -> None:
+    """Keep the app's sessions on the server (``model``'s table, or Redis by ``REDIS_URL``); see the module."""
+    from labkit.session_interface import setup_sessions as setup
+
+    setup(app, db, model, subject_key, now)
+
+
 def register_blueprints(app: Flask, modules: list[str]) -> None:
     """Register the ``bp`` blueprint of each named module, in order."""
     for name in modules:

@@ -43,6 +43,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.setup_app(app, db, migrate, csrf, babel)
 
     import rp.models  # noqa: F401  (registers the models with SQLAlchemy)
+    from rp.clock import clock
+    from rp.models.sessions import WebSession
+
+    # Sessions on the server (the web_session table, or Redis by REDIS_URL), on the clock's real time.
+    web.setup_sessions(app, db, WebSession, "user_id", clock.real)
 
     web.register_blueprints(app, BLUEPRINTS)
 

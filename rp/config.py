@@ -27,7 +27,7 @@ class RpSettings(AppSettings):
     PUBLIC_URL: ClassVar[str] = "BASE_URL"
 
     SECRET_KEY: str = DEV_SECRET_MARKER + "rp-secret-key"
-    """Signs the session cookie and CSRF tokens."""
+    """Signs the CSRF tokens (the session cookie carries only a random id)."""
     DATABASE_URL: str = Field(
         default_factory=lambda: os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'rp.sqlite'}"
     )
@@ -44,6 +44,8 @@ class RpSettings(AppSettings):
     """The diary's client secret at the demo region's IdP."""
     SESSION_COOKIE_NAME: str = "fedlab_rp_session"
     """Both apps run on 127.0.0.1 and browsers do not separate cookies by port: each names its own."""
+    SESSION_REDIS_PREFIX: str = "fedlab:rp:"
+    """The prefix of this app's session keys in Redis."""
     CONSENT_VERSION: str = "2024-09"
     """Version of the 152-ФЗ consent text; a new version asks every parent again."""
     MARK_EDIT_WINDOW_DAYS: int = Field(default=7, ge=0)

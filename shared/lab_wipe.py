@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session
 
 from shared.scenarios import ResetOptions
 
+#: Tables no reset empties: the server-side sessions (the toolkit ends the logged-in ones; anonymous ones keep
+#: the visitor's language, lab token and the message that the reset is done).
+ALWAYS_KEPT = frozenset({"web_session"})
+
 
 def wipe_tables(
     session: Session, metadata: MetaData, options: ResetOptions, kept_tables: Mapping[str, str]
@@ -27,7 +31,7 @@ def wipe_tables(
     existing = set(inspect(session.connection()).get_table_names())  # a model may still await its migration
     deleted: dict[str, int] = {}
     for table in reversed(metadata.sorted_tables):
-        if table.name in kept or table.name not in existing:
+        if table.name in kept or table.name in ALWAYS_KEPT or table.name not in existing:
             continue
         result = cast(CursorResult[Any], session.execute(delete(table)))  # a DELETE gives a cursor result
         deleted[table.name] = result.rowcount or 0

@@ -17,6 +17,7 @@ from idp.models.oauth import SigningKey
 from idp.models.oauth import Token
 from idp.models.recovery import PendingRecovery
 from idp.models.registration import PendingRegistration
+from idp.models.sessions import WebSession
 from idp.models.trace import ProtocolTrace
 from idp.models.trace import TraceEvent
 from idp.models.verification import PostalCode
@@ -24,6 +25,7 @@ from idp.models.verification import RegistryCitizen
 from idp.models.verification import VerificationCheck
 
 __all__ = [
+    "WebSession",
     "Account",
     "AccountLevel",
     "LabSetting",

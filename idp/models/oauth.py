@@ -9,6 +9,7 @@ check them against their own clocks; code expiry is business time on the lab clo
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 from datetime import datetime
@@ -54,9 +55,43 @@ SUPPORTED_SCOPES = (
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 
 
+#: The scheme of a stored client secret: ``hmac-sha256$<salt hex>$<HMAC-SHA256(salt, secret) hex>``.
+SECRET_SCHEME = "hmac-sha256"
+
+
 def hash_secret(secret: str) -> str:
-    """Return the SHA-256 hex digest of a client secret (secrets are random, so no slow hash is needed)."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    """Return the stored form of a client secret: HMAC-SHA256 under a random salt of its own.
+
+    Secrets are random and at least 16 characters long, so no slow hash is needed; the salt makes equal
+    secrets store differently and rules out precomputed tables.
+    """
+    salt = secrets.token_bytes(16)
+    digest = hmac.new(salt, secret.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{SECRET_SCHEME}${salt.hex()}${digest}"
+
+
+def verify_secret(stored: str, secret: str) -> bool:
+    """Return whether ``secret`` matches ``stored`` (constant time); also the unsalted SHA-256 of older rows."""
+    scheme, _, rest = stored.partition("$")
+    if scheme == SECRET_SCHEME:
+        salt_hex, _, digest = rest.partition("$")
+        try:
+            salt = bytes.fromhex(salt_hex)
+        except ValueError:
+            return False
+        expected = hmac.new(salt, secret.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.compare_digest(digest, expected)
+    return hmac.compare_digest(stored, hashlib.sha256(secret.encode("utf-8")).hexdigest())
+
+
+def secret_needs_rehash(stored: str) -> bool:
+    """Return whether ``stored`` is an older unsalted SHA-256 (re-hashed at the next successful check)."""
+    return not stored.startswith(SECRET_SCHEME + "$")
+
+
+def token_digest(value: str) -> str:
+    """Return the stored form of a code or token: its SHA-256 (hex); they are random, so it is enough."""
+    return hashlib.sha256((value or "").encode("utf-8")).hexdigest()
 
 
 def _json_list(text: str | None) -> list[str]:
@@ -70,8 +105,8 @@ class OAuth2Client(db.Model, ClientMixin):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
-    #: SHA-256 of the secret; None for public clients and private_key_jwt clients.
-    client_secret_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The salted HMAC of the secret (:func:`hash_secret`); None for public clients and private_key_jwt clients.
+    client_secret_hash: Mapped[str | None] = mapped_column(String(160))
     client_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     #: JSON list; matched exactly (no prefix or query tolerance).
     redirect_uris_json: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
@@ -156,10 +191,17 @@ class OAuth2Client(db.Model, ClientMixin):
         return redirect_uri in self.redirect_uris
 
     def check_client_secret(self, client_secret: str) -> bool:
-        """Compare the presented secret's hash with the stored one in constant time."""
+        """Check the presented secret against the stored HMAC in constant time; an older unsalted row is upgraded.
+
+        The upgrade is written with the request's transaction (the token endpoint commits it).
+        """
         if not self.client_secret_hash or not client_secret:
             return False
-        return secrets.compare_digest(self.client_secret_hash, hash_secret(client_secret))
+        if not verify_secret(self.client_secret_hash, client_secret):
+            return False
+        if secret_needs_rehash(self.client_secret_hash):
+            self.client_secret_hash = hash_secret(client_secret)
+        return True
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         """Accept only the registered authentication method (all endpoints alike)."""
@@ -180,7 +222,8 @@ class AuthorizationCode(db.Model, AuthorizationCodeMixin):
     __tablename__ = "oauth2_code"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
+    #: SHA-256 (hex) of the code (:func:`token_digest`); the code itself is never stored.
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     client_id: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), nullable=False)
     redirect_uri: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -232,8 +275,10 @@ class Token(db.Model, TokenMixin):
     client_id: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), nullable=False)
     token_type: Mapped[str] = mapped_column(String(40), nullable=False, default="Bearer")
-    access_token: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
-    refresh_token: Mapped[str | None] = mapped_column(String(255), unique=True)
+    #: SHA-256 (hex) of the access token; the token itself is never stored.
+    access_token_sha256: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    #: SHA-256 (hex) of the refresh token, if one was issued.
+    refresh_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     scope: Mapped[str] = mapped_column(Text, nullable=False, default="")
     issued_at: Mapped[int] = mapped_column(BigInteger, nullable=False, default=clock.timestamp)
     expires_in: Mapped[int] = mapped_column(Integer, nullable=False, default=3600)
@@ -273,7 +318,7 @@ class Token(db.Model, TokenMixin):
     def is_refresh_usable(self) -> bool:
         """Return whether the refresh token can still be exchanged."""
         return (
-            bool(self.refresh_token)
+            bool(self.refresh_token_sha256)
             and not self.refresh_revoked
             and self.issued_at + self.refresh_expires_in >= clock.timestamp()
         )

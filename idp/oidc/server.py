@@ -48,6 +48,7 @@ from idp.models.accounts import Account
 from idp.models.oauth import AuthorizationCode
 from idp.models.oauth import OAuth2Client
 from idp.models.oauth import Token
+from idp.models.oauth import token_digest
 from idp.oidc import context
 from idp.oidc import keys
 from idp.oidc.claims import released_claims
@@ -88,8 +89,8 @@ def save_token(token: dict, request) -> None:
         client_id=request.client.client_id,
         account_id=request.user.id,
         token_type=token.get("token_type", "Bearer"),
-        access_token=token["access_token"],
-        refresh_token=token.get("refresh_token"),
+        access_token_sha256=token_digest(token["access_token"]),
+        refresh_token_sha256=token_digest(token["refresh_token"]) if token.get("refresh_token") else None,
         scope=token.get("scope", ""),
         issued_at=clock.timestamp(),
         expires_in=int(token.get("expires_in", 3600)),
@@ -123,7 +124,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         exchange = context.current()
         ttl = current_app.config.get("OIDC_CODE_TTL_SECONDS", 60)
         row = AuthorizationCode(
-            code=code,
+            code_sha256=token_digest(code),
             client_id=request.client.client_id,
             account_id=account.id,
             redirect_uri=request.payload.redirect_uri or "",
@@ -146,7 +147,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         """Return a usable code of this client; a reused one revokes the tokens it produced."""
         row = db.session.scalar(
             select(AuthorizationCode).where(
-                AuthorizationCode.code == code, AuthorizationCode.client_id == client.client_id
+                AuthorizationCode.code_sha256 == token_digest(code), AuthorizationCode.client_id == client.client_id
             )
         )
         if row is None:
@@ -301,7 +302,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         A rotated refresh token presented again has leaked (RFC 9700 §4.14.2): every token issued
         from the same authorization code, the pair that replaced it included, is revoked.
         """
-        row = db.session.scalar(select(Token).where(Token.refresh_token == refresh_token))
+        row = db.session.scalar(select(Token).where(Token.refresh_token_sha256 == token_digest(refresh_token)))
         if row is None:
             return None
         if row.refresh_revoked and row.code_id is not None:
@@ -409,10 +410,10 @@ def authenticate_basic(query_client, request) -> OAuth2Client | None:
 
 def _query_token(token_string: str, token_type_hint: str | None) -> Token | None:
     if token_type_hint != "refresh_token":
-        row = db.session.scalar(select(Token).where(Token.access_token == token_string))
+        row = db.session.scalar(select(Token).where(Token.access_token_sha256 == token_digest(token_string)))
         if row is not None:
             return row
-    return db.session.scalar(select(Token).where(Token.refresh_token == token_string))
+    return db.session.scalar(select(Token).where(Token.refresh_token_sha256 == token_digest(token_string)))
 
 
 class TokenRevocation(RevocationEndpoint):
@@ -464,8 +465,8 @@ class BearerValidator(BearerTokenValidator):
     """Access tokens looked up in the database."""
 
     def authenticate_token(self, token_string: str) -> Token | None:
-        """Find the token row of an access token."""
-        return db.session.scalar(select(Token).where(Token.access_token == token_string))
+        """Find the token row of an access token (by its hash)."""
+        return db.session.scalar(select(Token).where(Token.access_token_sha256 == token_digest(token_string)))
 
 
 class UserInfo(UserInfoEndpoint):

@@ -17,6 +17,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from idp import auth_session
 from idp.db import db
 from idp.domain import inbox
 from idp.domain import recovery as rec
@@ -166,7 +167,10 @@ def password():
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            rec.complete(db.session, password_hasher(), pending, form.password.data, form.password_repeat.data)
+            account = rec.complete(
+                db.session, password_hasher(), pending, form.password.data, form.password_repeat.data
+            )
+            auth_session.end_sessions_of_account(account.id)  # every browser, committed with the new password
         except AccountInvalid as exc:
             db.session.rollback()
             attach_errors(form, exc.errors)

@@ -26,12 +26,14 @@ from rp.models.school import SchoolClass
 from rp.models.school import SchoolYear
 from rp.models.school import Subject
 from rp.models.school import SubjectGroup
+from rp.models.sessions import WebSession
 from rp.models.timetable import Homework
 from rp.models.timetable import IndividualHomework
 from rp.models.timetable import Lesson
 from rp.models.timetable import TimetableSlot
 
 __all__ = [
+    "WebSession",
     "Identity",
     "LinkingRecord",
     "Person",

@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from labkit.web import password_hasher
+from rp.auth_session import end_sessions_of_user
 from rp.auth_session import login_user
 from rp.auth_session import safe_next
 from rp.clock import clock
@@ -372,6 +373,7 @@ def first_password():
         except linking.LinkConflict as exc:
             db.session.commit()
             return _conflict_page(exc.code, pending["record_id"])
+        end_sessions_of_user(pending["user_id"])  # the new diary password ends the login's other sessions
         db.session.commit()
         user = db.session.get(User, pending["user_id"])
         login_user(user, method="esia")

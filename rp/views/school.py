@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from labkit.web import password_hasher
+from rp.auth_session import end_sessions_of_user
 from rp.domain import access
 from rp.domain import people as people_domain
 from rp.domain import school_admin
@@ -263,6 +264,8 @@ def _save_person(form: PersonForm, school: School, person: Person | None) -> Per
             person = people_domain.create_person(db.session, school.id, data, form.roles.data, **kwargs)
         else:
             people_domain.update_person(db.session, person, school.id, data, form.roles.data, **kwargs)
+            if password_hash and person.user is not None:
+                end_sessions_of_user(person.user.id)  # a new password: every session of the login ends
         db.session.commit()
         return person
     except PeopleError as exc:

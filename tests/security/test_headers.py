@@ -132,7 +132,10 @@ def _idp(tmp_path, **config):
         **CHEAP_HASHING,
         **config,
     }
-    return create_app(settings)
+    app = create_app(settings)
+    with app.app_context():
+        app.extensions["sqlalchemy"].create_all()  # the sessions are kept in the database
+    return app
 
 
 def _rp(tmp_path, **config):
@@ -147,7 +150,10 @@ def _rp(tmp_path, **config):
         **CHEAP_HASHING,
         **config,
     }
-    return create_app(settings)
+    app = create_app(settings)
+    with app.app_context():
+        app.extensions["sqlalchemy"].create_all()  # the sessions are kept in the database
+    return app
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from idp.db import db
 from idp.domain import faults
 from idp.extensions import csrf
 from idp.models.oauth import AuthorizationCode
+from idp.models.oauth import token_digest
 from idp.oidc import context
 from idp.oidc import trace
 from idp.oidc.endpoints.tracing import trace_of_token
@@ -60,7 +61,9 @@ def token():
     """Exchange a code or a refresh token for tokens (JSON; errors per RFC 6749 §5.2)."""
     code = request.form.get("code")
     if code:
-        trace_id = db.session.scalar(select(AuthorizationCode.trace_id).where(AuthorizationCode.code == code))
+        trace_id = db.session.scalar(
+            select(AuthorizationCode.trace_id).where(AuthorizationCode.code_sha256 == token_digest(code))
+        )
     else:
         trace_id = trace_of_token(request.form.get("refresh_token"))
     context.begin("token", trace_id)

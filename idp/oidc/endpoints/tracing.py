@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from idp.db import db
 from idp.models.oauth import Token
+from idp.models.oauth import token_digest
 from idp.oidc import context
 from idp.oidc import trace
 
@@ -24,8 +25,9 @@ def trace_of_token(token_value: str | None) -> str | None:
     """Return the trace of the login that issued this access or refresh token (None if unknown)."""
     if not token_value:
         return None
+    digest = token_digest(token_value)
     return db.session.scalar(
-        select(Token.trace_id).where((Token.access_token == token_value) | (Token.refresh_token == token_value))
+        select(Token.trace_id).where((Token.access_token_sha256 == digest) | (Token.refresh_token_sha256 == digest))
     )
 
 
