@@ -1,7 +1,7 @@
 """Registration by phone alone: a pending registration's e-mail is optional (ui-trainer)
 
 Revision ID: a7c3d9e1f2b4
-Revises: 5e1f0c2a9b7d
+Revises: a7c3e9d2f1b4
 Create Date: 2026-12-02 14:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a7c3d9e1f2b4'
-down_revision = '5e1f0c2a9b7d'
+down_revision = 'a7c3e9d2f1b4'
 branch_labels = None
 depends_on = None
 
