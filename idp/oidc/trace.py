@@ -262,7 +262,7 @@ class TraceWriter:
     is logged and dropped (the trace never fails the protocol).
     """
 
-    def __init__(self, delay: float = 0.05) -> None:
+    def __init__(self, delay: float = 0.2) -> None:
         self.delay = delay
         self._pending: list[tuple[Engine, Callable[[], Rows]]] = []
         self._lock = threading.Lock()  # guards _pending
