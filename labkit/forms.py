@@ -8,9 +8,15 @@ re-shown with "required" errors) and never as data.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import flask_wtf
+from babel import support
+from flask import current_app
 from flask import request
+from flask_babel import get_locale
 from flask_wtf.form import _Auto
+from wtforms.i18n import messages_path
 
 
 class FlaskForm(flask_wtf.FlaskForm):
@@ -23,3 +29,15 @@ class FlaskForm(flask_wtf.FlaskForm):
             if formdata is _Auto and request.is_json and not request.form and not request.files:
                 return None
             return super().wrap_formdata(form, formdata)
+
+        def get_translations(self, form):  # noqa: D102  (WTForms hook)
+            # Flask-WTF re-reads WTForms' catalogue on every request; it never changes while the app runs.
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_translations(str(get_locale()))
+
+
+@lru_cache(maxsize=16)
+def wtforms_translations(locale: str) -> support.Translations:
+    """Return WTForms' own messages (``This field is required.``…) in ``locale``, read once per process."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")

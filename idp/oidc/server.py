@@ -145,12 +145,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def query_authorization_code(self, code: str, client: OAuth2Client) -> AuthorizationCode | None:
         """Return a usable code of this client; a reused one revokes the tokens it produced."""
-        row = db.session.scalar(
-            select(AuthorizationCode).where(
-                AuthorizationCode.code_sha256 == token_digest(code), AuthorizationCode.client_id == client.client_id
-            )
-        )
-        if row is None:
+        row = code_row(code)
+        if row is None or row.client_id != client.client_id:
             return None
         if row.used_at is not None:
             _revoke_tokens_of_code(row.id)  # committed by the token endpoint with its error answer
@@ -466,7 +462,25 @@ class BearerValidator(BearerTokenValidator):
 
     def authenticate_token(self, token_string: str) -> Token | None:
         """Find the token row of an access token (by its hash)."""
-        return db.session.scalar(select(Token).where(Token.access_token_sha256 == token_digest(token_string)))
+        return access_token_row(token_string)
+
+
+def code_row(code: str) -> AuthorizationCode | None:
+    """Return the row of an authorization code, read once per transaction (the token endpoint's trace asks it too)."""
+    return read_once(
+        db.session,
+        ("authorization_code", code),
+        lambda: db.session.scalar(select(AuthorizationCode).where(AuthorizationCode.code_sha256 == token_digest(code))),
+    )
+
+
+def access_token_row(token_string: str) -> Token | None:
+    """Return the token row of an access token, read once per transaction (userinfo's trace asks it too)."""
+    return read_once(
+        db.session,
+        ("access_token", token_string),
+        lambda: db.session.scalar(select(Token).where(Token.access_token_sha256 == token_digest(token_string))),
+    )
 
 
 class UserInfo(UserInfoEndpoint):

@@ -31,6 +31,7 @@ from idp.forms.lab import PaceForm
 from idp.forms.lab import PolicyForm
 from idp.forms.lab import ResetClockForm
 from idp.models.lab import Message
+from idp.oidc import trace
 from labkit.lab_api import reset_app
 from labkit.web import lab_guard
 from labkit.web import password_hasher
@@ -169,7 +170,7 @@ def demo_reset_run():
     session = db.session
     reset_app(
         session,
-        scenario_domain.wipe,
+        trace.flushed_first(scenario_domain.wipe),
         lambda: scenario_domain.seed_demo(session, password_hasher(), labstate.now(session).date()),
         ResetOptions(demo=True),
     )

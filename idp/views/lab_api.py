@@ -12,6 +12,7 @@ from idp.db import db
 from idp.domain import labstate
 from idp.domain import scenario as scenario_domain
 from idp.extensions import csrf
+from idp.oidc import trace
 from labkit.lab_api import reset_response
 from labkit.lab_api import scenario_response
 from labkit.web import lab_guard
@@ -27,7 +28,7 @@ def reset():
     """Wipe accounts, consents, tokens, traces, registry, inbox and clock; ``{"demo": true}`` re-seeds the demo."""
     return reset_response(
         db.session,
-        scenario_domain.wipe,
+        trace.flushed_first(scenario_domain.wipe),
         lambda: scenario_domain.seed_demo(db.session, password_hasher(), labstate.now(db.session).date()),
     )
 
@@ -37,7 +38,7 @@ def load_scenario():
     """Reset the IdP and apply the IdP part of a scenario document (JSON), all in one transaction."""
     return scenario_response(
         db.session,
-        scenario_domain.wipe,
+        trace.flushed_first(scenario_domain.wipe),
         lambda scenario: scenario_domain.apply(
             db.session, scenario, password_hasher(), labstate.now(db.session).date()
         ),

@@ -27,6 +27,7 @@ bp.before_request(lab_guard)
 
 
 def _load(trace_id: str) -> dict:
+    trace.flush()
     row = db.session.get(ProtocolTrace, trace_id)
     if row is None:
         abort(404)

@@ -142,9 +142,8 @@ def record_exchange(response: Response) -> Response:
             client_id=context.current().client_id or request.values.get("client_id") or None,
             account_oid=context.current().account_oid,
             state=context.current().state,
+            buffered=not current_app.testing,  # tests read what they just did; served apps batch
         )
-        db.session.commit()
     except Exception:  # noqa: BLE001  (tracing must never break the protocol)
-        db.session.rollback()
         log.exception("could not record the ESIA protocol trace")
     return response

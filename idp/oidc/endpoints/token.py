@@ -7,17 +7,15 @@ import time
 from flask import Blueprint
 from flask import jsonify
 from flask import request
-from sqlalchemy import select
 
 from idp.db import db
 from idp.domain import faults
 from idp.extensions import csrf
-from idp.models.oauth import AuthorizationCode
-from idp.models.oauth import token_digest
 from idp.oidc import context
 from idp.oidc import trace
 from idp.oidc.endpoints.tracing import trace_of_token
 from idp.oidc.server import authorization
+from idp.oidc.server import code_row
 from idp.oidc.server import note_faults
 
 bp = Blueprint("token", __name__)
@@ -61,9 +59,8 @@ def token():
     """Exchange a code or a refresh token for tokens (JSON; errors per RFC 6749 §5.2)."""
     code = request.form.get("code")
     if code:
-        trace_id = db.session.scalar(
-            select(AuthorizationCode.trace_id).where(AuthorizationCode.code_sha256 == token_digest(code))
-        )
+        row = code_row(code)  # the grant reuses this read
+        trace_id = row.trace_id if row is not None else None
     else:
         trace_id = trace_of_token(request.form.get("refresh_token"))
     context.begin("token", trace_id)

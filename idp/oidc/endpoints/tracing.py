@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
+from datetime import datetime
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
@@ -12,6 +14,7 @@ from flask import current_app
 from flask import request
 from sqlalchemy import select
 
+from idp.clock import clock
 from idp.db import db
 from idp.models.oauth import Token
 from idp.models.oauth import token_digest
@@ -75,52 +78,99 @@ def begin_login_step(next_url: str | None, account_oid: str | None = None) -> No
     exchange.account_oid = account_oid
 
 
+def buffered() -> bool:
+    """Return whether exchanges wait for the trace writer's thread (served apps) or are written at once (tests)."""
+    return not current_app.testing
+
+
 def record_exchange(response):
-    """Append this request and its response to the login's trace (never failing the response)."""
+    """Queue this request and its response for the login's trace (never failing the response).
+
+    The request's path only copies what it saw; masking, decoding and JSON happen when the trace
+    writer builds the rows (:func:`exchange_rows`), off the response's path.
+    """
     exchange = context.current()
     step = exchange.step
     if not step or not current_app.config.get("OIDC_TRACE", True):
         return response
     try:
-        params, decoded = trace.mask_params(request.values.to_dict())
-        req = {"params": params, "headers": trace.mask_headers(dict(request.headers))}
-        req["channel"] = trace.channel_of(step, dict(request.headers), bool(request.cookies), request.values)
-        if decoded:
-            req["decoded"] = decoded
-        resp: dict = {"headers": trace.mask_headers(dict(response.headers))}
-        if response.location:
-            resp["location"] = _masked_location(response.location)
-            resp["headers"].pop("Location", None)
-        if response.mimetype == "application/json":
-            body = response.get_json(silent=True)
-            if isinstance(body, dict):
-                resp["body"], decoded_body = trace.mask_params(body)
-                if decoded_body:
-                    resp["decoded"] = decoded_body
-        elif response.mimetype == "text/html":
-            resp["body"] = "(HTML page)"
-        if exchange.faults:
-            resp["faults"] = exchange.faults
-        trace.record(
-            db.session,
-            exchange.trace_id or uuid.uuid4().hex,
+        values = request.values.to_dict()
+        json_body = response.get_data() if response.mimetype == "application/json" else None
+        seen = dict(
             step=step,
+            values=values,
+            headers=dict(request.headers),
+            has_cookies=bool(request.cookies),
             method=request.method,
             path=request.path,
             status=response.status_code,
-            request=req,
-            response=resp,
-            client_id=request.values.get("client_id") or None,
+            response_headers=dict(response.headers),
+            location=response.location,
+            mimetype=response.mimetype,
+            json_body=json_body,
+            faults=list(exchange.faults),
+            trace_id=exchange.trace_id or uuid.uuid4().hex,
             account_oid=exchange.account_oid,
-            state=request.values.get("state") if step == "authorize" else None,
         )
-        session = db.session
-        if not (session.new or session.dirty or session.deleted):
-            # The response is built and nothing is pending: let go of the loaded rows rather than
-            # have the commit expire each of them (the session ends with the request).
-            session.expunge_all()
-        session.commit()
+        now = clock.real()
+        # The endpoints commit their own writes (as with the trace off): the trace commits nothing here.
+        trace.record_later(db.session, lambda: exchange_rows(now, **seen), buffered=buffered())
     except Exception:  # noqa: BLE001  (tracing must never break the protocol)
-        db.session.rollback()
         log.exception("could not record the protocol trace")
     return response
+
+
+def exchange_rows(
+    now: datetime,
+    *,
+    step: str,
+    values: dict[str, str],
+    headers: dict[str, str],
+    has_cookies: bool,
+    method: str,
+    path: str,
+    status: int,
+    response_headers: dict[str, str],
+    location: str | None,
+    mimetype: str,
+    json_body: bytes | None,
+    faults: list[dict],
+    trace_id: str,
+    account_oid: str | None,
+) -> trace.Rows:
+    """Return the trace's rows of one exchange, secrets masked and JWTs decoded (run by the trace writer)."""
+    params, decoded = trace.mask_params(values)
+    req: dict = {"params": params, "headers": trace.mask_headers(headers)}
+    req["channel"] = trace.channel_of(step, headers, has_cookies, values)
+    if decoded:
+        req["decoded"] = decoded
+    resp: dict = {"headers": trace.mask_headers(response_headers)}
+    if location:
+        resp["location"] = _masked_location(location)
+        resp["headers"].pop("Location", None)
+    if json_body is not None:
+        try:
+            body = json.loads(json_body)
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            resp["body"], decoded_body = trace.mask_params(body)
+            if decoded_body:
+                resp["decoded"] = decoded_body
+    elif mimetype == "text/html":
+        resp["body"] = "(HTML page)"
+    if faults:
+        resp["faults"] = faults
+    return trace.rows(
+        now,
+        trace_id,
+        step=step,
+        method=method,
+        path=path,
+        status=status,
+        request=req,
+        response=resp,
+        client_id=values.get("client_id") or None,
+        account_oid=account_oid,
+        state=values.get("state") if step == "authorize" else None,
+    )

@@ -10,6 +10,7 @@ from idp.db import db
 from idp.extensions import csrf
 from idp.oidc import context
 from idp.oidc.endpoints.tracing import trace_of_token
+from idp.oidc.server import access_token_row
 from idp.oidc.server import authorization
 
 bp = Blueprint("userinfo", __name__)
@@ -25,7 +26,9 @@ def userinfo():
         request.environ["HTTP_AUTHORIZATION"] = "Bearer " + request.form["access_token"]
         header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
-    exchange.trace_id = trace_of_token(value.strip()) if scheme.lower() == "bearer" else None
+    if scheme.lower() == "bearer" and value.strip():
+        row = access_token_row(value.strip())  # the bearer validator reuses this read
+        exchange.trace_id = row.trace_id if row is not None else trace_of_token(value.strip())
     if scheme.lower() != "bearer" or not value.strip():
         response = jsonify(error="invalid_token", error_description="Missing Bearer access token.")
         response.status_code = 401

@@ -1,11 +1,12 @@
 """Each protocol request reads each row once: statement and commit budgets of a logged-in login.
 
 Counted with SQLAlchemy engine events (statements sent to the database, commits), never timed. The
-budgets are what the requests need with the protocol trace on: an authorization request of a person
-who is logged in and has consented (client, nonce check, faults, account, consent, lab clock, due
-checks, the code, the trace), the code exchange (code, client, faults, lab clock, account, token,
-signing key, claim overrides, the trace) and userinfo (token, client, account, claim overrides,
-faults, the trace). ``bench/oidc_provider.py`` prints the same counts for a complete login.
+budgets are what the requests need with the protocol trace on, as served: an authorization request of
+a person who is logged in and has consented (client, nonce check, faults, account, consent, lab clock,
+due checks, the code), the code exchange (code, client, faults, lab clock, account, token, signing key,
+claim overrides) and userinfo (token, client, account, claim overrides, faults); each queues its trace
+exchange, and the trace writer writes the three in one transaction. ``bench/oidc_provider.py`` prints
+the same counts for a complete login.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from idp.oidc import trace
 from tests.helpers.statement_budgets import BUDGETS
 from tests.idp.oidc.helpers import query_of
 
@@ -51,11 +53,20 @@ def within(seen: dict, step: str) -> None:
 
 
 @pytest.fixture
-def consented(logged_in):
-    """A logged-in person who already consented and logged in once (the signing key exists)."""
+def consented(logged_in, monkeypatch):
+    """A logged-in person who already consented and logged in once (the signing key exists), the app as served.
+
+    Served (not ``TESTING``), the requests queue their trace exchanges; the writer (held back here) writes
+    them later in a transaction of its own, counted apart.
+    """
     assert logged_in.tokens()["id_token"]
     assert logged_in.app.config.get("OIDC_TRACE", True)
-    return logged_in
+    monkeypatch.setattr(trace, "writer", trace.TraceWriter(delay=3600.0))
+    monkeypatch.setitem(logged_in.app.config, "TESTING", False)
+    logged_in.app.testing = False
+    yield logged_in
+    trace.flush()
+    logged_in.app.testing = True
 
 
 def test_logged_in_authorize_token_and_userinfo_stay_within_their_budgets(consented):
@@ -76,6 +87,11 @@ def test_logged_in_authorize_token_and_userinfo_stay_within_their_budgets(consen
         )
     assert info.status_code == 200 and info.get_json()["sub"] == claims["sub"]
     within(seen, "GET /userinfo")
+
+    assert trace.writer.pending() == 3
+    with counting(consented.app) as seen:
+        trace.flush()
+    within(seen, "trace writer")
 
 
 def test_a_second_login_reads_no_more_than_the_first(consented):
