@@ -168,3 +168,10 @@ def test_legacy_route_refuses_a_profile_linked_elsewhere_before_asking(rp_client
     assert rp_client.get("/login/esia/confirm").status_code == 400
     assert identities(rp_app) == [(user_id, ISSUER, "someone-else")]
     assert last_record(rp_app)["outcome"] == "conflict_user_linked"
+
+
+def test_the_regional_page_has_the_login_step_in_guided_mode(rp_app, rp_client, op):
+    from tests.rp.test_trainer import switch
+
+    switch(rp_app, "on")
+    assert "Шаг 2: Как зайти в Дневник.ру" in rp_client.get("/login/esia/test").get_data(as_text=True)
