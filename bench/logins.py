@@ -1,7 +1,7 @@
 """Benchmark complete Gosuslugi logins into the diary, both apps under gunicorn on loopback.
 
-Each login is a fresh browser: diary ``/login/esia/dvinaland`` → IdP login page → login POST →
-consent (when the IdP asks) → diary callback (the diary redeems the code, checks the ID token,
+Each login is a fresh browser: diary ``/login/esia/dvinaland`` → «Войти через ГосУслуги» → IdP login page →
+login POST → consent (when the IdP asks) → diary callback (the diary redeems the code, checks the ID token,
 fetches userinfo and finds the link) → diary page. The people are demo people already linked
 (``vasiliev``), so every login after the first is a re-login. One round runs sequentially, one with
 a small thread pool; the script prints logins/s and latency percentiles per step and overall, with
@@ -109,12 +109,17 @@ def one_login(idp_url: str, rp_url: str, login: str, password: str) -> dict[str,
             forms = [f for f in forms_of(response.text) if f["method"] == "post"]
             login_form = next((f for f in forms if {"login", "password"} <= set(f["fields"])), None)
             consent_form = next((f for f in forms if "allow" in f.get("buttons", {})), None)
+            start_form = next((f for f in forms if "esia_start" in f.get("buttons", {})), None)
             if side == "idp" and login_form is not None:
                 data = {**login_form["fields"], "login": login, "password": password}
                 method, url = "POST", urljoin(url, login_form["action"] or url)
             elif side == "idp" and consent_form is not None:
                 data = {**consent_form["fields"], "allow": consent_form["buttons"]["allow"] or "1"}
                 method, url = "POST", urljoin(url, consent_form["action"] or url)
+            elif side == "rp" and path.startswith("/login/esia/") and start_form is not None:
+                # The region's login page: press «Войти через ГосУслуги» (a POST with the page's CSRF token).
+                data = {**start_form["fields"], "esia_start": "1"}
+                method, url = "POST", urljoin(url, start_form["action"] or url)
             elif side == "rp" and path.startswith("/consent") and forms and "accept" in forms[0].get("buttons", {}):
                 # The diary's personal-data consent, asked once per person (on the warm-up login).
                 data = {**forms[0]["fields"], "accept": forms[0]["buttons"]["accept"] or "1"}

@@ -146,12 +146,22 @@ class Browser:
         """Return whether the current page is the IdP's."""
         return self.url.startswith(self.lab.idp_url)
 
+    def press_gosuslugi(self, region: str) -> requests.Response:
+        """Open the region's login page and press "Войти через ГосУслуги" (its form POSTs with a CSRF token)."""
+        url = f"{self.lab.rp_url}/login/esia/{region}"
+        page = self.open("GET", url)
+        action = f"/login/esia/{region}"
+        form = next((f for a, f, _ in _forms(page.text) if (a.get("action") or "").endswith(action)), None)
+        if form is None:
+            raise LabError(f"no «Войти через ГосУслуги» button on {self.url} ({page.status_code})")
+        return self.open("POST", url, form)
+
 
 def drive_login(lab: Lab, scenario: Scenario) -> list[str]:
     """Run the scenario's Gosuslugi login from the diary's entry point to the callback; return the pages seen."""
     account = scenario.account(scenario.login.account)
     browser = Browser(lab)
-    response = browser.open("GET", f"{lab.rp_url}/login/esia/{scenario.login.region}")
+    response = browser.press_gosuslugi(scenario.login.region)
     seen = []
     for _ in range(MAX_STEPS):
         seen.append(f"{response.status_code} {urlsplit(browser.url).netloc}{urlsplit(browser.url).path}")

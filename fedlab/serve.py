@@ -60,7 +60,7 @@ def serve_both(workers: int | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     print()
     print(f"  Госуслуги (IdP):  http://{HOST}:{idp_port}/")
-    print(f"  Дневник (diary):  http://{HOST}:{rp_port}/   (Войти через ГосУслуги: /login/esia/dvinaland)")
+    print(f"  Дневник (diary):  http://{HOST}:{rp_port}/   (the region's login page: /login/esia/dvinaland)")
     print("                    regions: /login/esia/dvinaland over ESIA's protocol, /login/esia/tomsk over OIDC")
     print(f"  Lab pages:        http://{HOST}:{idp_port}/lab   http://{HOST}:{rp_port}/lab/linking")
     for line in demo_logins():

@@ -51,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     web.register_blueprints(app, BLUEPRINTS)
 
+    from rp.domain.linking_diff import char_diff
     from rp.labels import template_globals
     from rp.views.diarykit import inject_nav
     from rp.views.lab_trainer import inject_guide
@@ -59,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(template_globals())  # role_label(), achievement_kind_label() …
     app.add_template_filter(display_phone, "phone")  # {{ person.phone|phone }}: +7 912 345-67-89
     app.context_processor(inject_nav)  # the diary's menu on every page of a signed-in person
+    app.jinja_env.globals["char_diff"] = char_diff  # the linking record marks the characters two values differ in
     app.context_processor(inject_guide)  # the guided mode's step on the login and linking screens
 
     return app

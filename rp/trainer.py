@@ -65,6 +65,9 @@ STEPS: dict[str, Step] = {
     ),
 }
 
+#: The region's login page (``/login/esia/<region>``) is the same step as the diary's login page.
+STEPS["esia.entry"] = STEPS["auth.login"]
+
 
 def step_for(endpoint: str | None) -> Step | None:
     """Return the step a diary screen corresponds to, or None."""

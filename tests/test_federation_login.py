@@ -17,6 +17,7 @@ from tests.idp.oidc.helpers import ISSUER
 from tests.idp.oidc.helpers import Flow
 from tests.idp.oidc.helpers import make_account
 from tests.rp.fakeop import add_person
+from tests.rp.fakeop import press_gosuslugi_button
 
 CLIENT_ID = "dnevnik"
 CLIENT_SECRET = "s3cret-of-the-diary"
@@ -58,7 +59,7 @@ def test_the_diary_logs_in_at_the_idp_through_its_real_client(idp_app, rp_app):
         for method in (responses.GET, responses.POST):
             rsps.add_callback(method, re.compile(re.escape(ISSUER) + r"/.*"), callback=to_idp)
 
-        start = browser_at_rp.get("/login/esia/test")
+        start = press_gosuslugi_button(browser_at_rp)
         assert start.status_code == 302 and start.headers["Location"].startswith(ISSUER + "/authorize?")
         authorize = urlsplit(start.headers["Location"])
         page = browser_at_idp.client.get(f"{authorize.path}?{authorize.query}")

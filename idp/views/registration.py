@@ -7,6 +7,9 @@ e-mail) -> ``/registration/password`` -> ``/registration/done``.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
 from flask import Blueprint
 from flask import current_app
 from flask import flash
@@ -20,11 +23,13 @@ from flask_babel import lazy_gettext as _l
 
 from idp.auth_session import current_account
 from idp.auth_session import login_account
+from idp.auth_session import safe_next
 from idp.db import db
 from idp.domain import inbox
 from idp.domain import registration as reg
 from idp.domain.accounts import AccountInvalid
 from idp.domain.accounts import AccountTaken
+from idp.domain.clients import find_client
 from idp.forms.registration import CodeForm
 from idp.forms.registration import PasswordForm
 from idp.forms.registration import PhoneRegistrationForm
@@ -47,6 +52,9 @@ bp = Blueprint("registration", __name__, url_prefix="/registration")
 
 #: Session key holding the pending registration's public id.
 SESSION_KEY = "registration_id"
+#: Session key holding where the registration returns when done: the authorization request whose login
+#: page offered «Зарегистрироваться» (a local path), so the person comes back to the app that sent them.
+NEXT_KEY = "registration_next"
 
 ERRORS = {
     **CODE_ERRORS,
@@ -91,6 +99,31 @@ def _send(pending, secret: str) -> None:
     )
 
 
+def _remember_return() -> None:
+    """On opening registration with a ``next`` (a local path only), keep it as the way back.
+
+    A reload or a language switch without ``next`` keeps the way back already chosen; a foreign address drops it.
+    """
+    given = request.args.get("next")
+    if given is None:
+        return
+    target = safe_next(given, "")
+    if target:
+        session[NEXT_KEY] = target
+    else:
+        session.pop(NEXT_KEY, None)
+
+
+def return_to() -> tuple[str, str] | None:
+    """Return (address, application name) of the pending authorization request to go back to, or None."""
+    target = session.get(NEXT_KEY)
+    if not target:
+        return None
+    client_id = parse_qs(urlsplit(target).query).get("client_id", [""])[0]
+    client = find_client(db.session, client_id) if client_id and len(client_id) <= 100 else None
+    return target, (client.client_name if client is not None else "")
+
+
 def _pending_or_restart():
     """Return the pending registration of this browser, or None after flashing "start again"."""
     return pending_or_restart(reg.find_pending, SESSION_KEY, ERRORS["restart"])
@@ -98,6 +131,8 @@ def _pending_or_restart():
 
 def _register(other_way: bool):
     """Check step 1 and send the code or link; ``other_way``: «Другой способ регистрации» (with the e-mail)."""
+    if request.method == "GET":
+        _remember_return()
     form = RegistrationForm() if other_way else PhoneRegistrationForm()
     if form.validate_on_submit():
         try:
@@ -124,7 +159,8 @@ def _register(other_way: bool):
             db.session.commit()
             session[SESSION_KEY] = pending.public_id
             return redirect(url_for("registration.confirm"))
-    return render_template("registration/other.html" if other_way else "registration/start.html", form=form)
+    template = "registration/other.html" if other_way else "registration/start.html"
+    return render_template(template, form=form, login_next=session.get(NEXT_KEY))
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -238,7 +274,10 @@ def password():
             return render_template("registration/taken.html", message=TAKEN_MESSAGES[exc.field]), 409
         else:
             db.session.commit()
-            login_account(account)
+            target = session.get(NEXT_KEY)
+            login_account(account)  # a fresh session: the way back is carried over
+            if target:
+                session[NEXT_KEY] = target
             return redirect(url_for("registration.done"))
     return password_page("registration/password.html", form)
 
@@ -249,4 +288,4 @@ def done():
     account = current_account()
     if account is None:
         return redirect(url_for("auth.login"))
-    return render_template("registration/done.html", account=account)
+    return render_template("registration/done.html", account=account, return_to=return_to())

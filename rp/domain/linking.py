@@ -5,7 +5,9 @@ Decision order: already linked by (issuer, subject) -> signed in; released data 
 SNILS) are compared, after :mod:`shared.names` normalisation, with every diary person who shares
 the SNILS or the date of birth. Exactly one person matching on all six, with a diary login not
 linked yet -> ``match``; linked already -> ``conflict_user_linked``; none -> ``not_found``;
-several -> ``ambiguous``. Every decision is stored as a :class:`LinkingRecord`.
+several -> ``ambiguous``. Every decision is stored as a :class:`LinkingRecord`; a later step of
+the same login (a link, a refusal) changes its outcome and appends to its ``history``, whose first
+entry stays the original decision.
 
 Functions add and change rows but never commit: the request (or the command) commits once.
 """
@@ -24,6 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rp.clock import clock
+from rp.domain.linking_diff import digit_positions
 from rp.models.linking import LinkingRecord
 from rp.models.people import Identity
 from rp.models.people import Person
@@ -53,6 +57,13 @@ class LinkConflict(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+class AlreadyLinked(LinkConflict):
+    """The diary login is linked to this very Gosuslugi account already (another browser finished first)."""
+
+    def __init__(self) -> None:
+        super().__init__("already_linked")
 
 
 @dataclass(frozen=True)
@@ -116,16 +127,18 @@ def compare_person(person: Person, attributes: Mapping[str, str | None]) -> list
         normalize = _NORMALIZERS[field]
         received, ours = attributes.get(field), _person_value(person, field)
         received_norm, ours_norm = normalize(received), normalize(ours)
-        rows.append(
-            {
-                "field": field,
-                "received": _shown(field, received),
-                "received_normalized": _shown(field, received_norm, True),
-                "diary": _shown(field, ours),
-                "diary_normalized": _shown(field, ours_norm, True),
-                "equal": received_norm == ours_norm,
-            }
-        )
+        row: dict[str, Any] = {
+            "field": field,
+            "received": _shown(field, received),
+            "received_normalized": _shown(field, received_norm, True),
+            "diary": _shown(field, ours),
+            "diary_normalized": _shown(field, ours_norm, True),
+            "equal": received_norm == ours_norm,
+        }
+        if field == "snils" and not row["equal"]:
+            # The mask hides digits 4-6: say where the two numbers differ, without showing the digits.
+            row["differs_at"] = digit_positions(received_norm, ours_norm)
+        rows.append(row)
     return rows
 
 
@@ -176,10 +189,32 @@ def new_record(
         outcome=outcome,
         detail=detail,
         state_sha256=state_hash(state),
+        history=[_entry(outcome, detail)],
     )
     session.add(record)
     session.flush()
     return record
+
+
+def _entry(outcome: str, detail: str, user_id: int | None = None) -> dict[str, Any]:
+    return {"at": clock.real().isoformat() + "Z", "outcome": outcome, "detail": detail, "user_id": user_id}
+
+
+def _decided(session: Session, record: LinkingRecord) -> None:
+    """Store the first decision as the start of the record's history (flushed)."""
+    record.history = [_entry(record.outcome, record.detail, record.user_id)]
+    session.flush()
+
+
+def _change(record: LinkingRecord, outcome: str, detail: str, user_id: int | None = None) -> None:
+    """Change a record's outcome, keeping every earlier one in its history (a repeat is not added twice)."""
+    if user_id is not None:
+        record.user_id = user_id
+    record.outcome, record.detail = outcome, detail
+    history = list(record.history or [])
+    if history and (history[-1]["outcome"], history[-1]["detail"]) == (outcome, detail):
+        return
+    record.history = [*history, _entry(outcome, detail, record.user_id)]
 
 
 def state_hash(state: str | None) -> str | None:
@@ -212,12 +247,12 @@ def decide(
     if identity is not None:
         record.outcome, record.user_id = "signed_in", identity.user_id
         record.detail = "already linked by (issuer, subject)"
-        session.flush()
+        _decided(session, record)
         return Decision("linked", record, identity.user)
     missing = missing_data(attributes)
     if missing:
         record.outcome, record.detail = "insufficient", "missing: " + ", ".join(missing)
-        session.flush()
+        _decided(session, record)
         return Decision("insufficient", record, missing=missing)
     considered, matches = [], []
     for person in _candidates(session, attributes):
@@ -242,11 +277,11 @@ def decide(
         if user.identities:
             record.outcome = "conflict_user_linked"
             record.detail = f"the only matching diary login {user.login!r} is linked to another Gosuslugi account"
-            session.flush()
+            _decided(session, record)
             return Decision("conflict_user_linked", record, user)
         record.outcome, record.user_id = "match", user.id
         record.detail = f"exactly one match: diary login {user.login!r}; first-login sequence started"
-        session.flush()
+        _decided(session, record)
         return Decision("match", record, user)
     if matches:
         record.outcome = "ambiguous"
@@ -254,7 +289,7 @@ def decide(
     else:
         record.outcome = "not_found"
         record.detail = f"no diary person matches on all six fields ({len(considered)} candidates compared)"
-    session.flush()
+    _decided(session, record)
     return Decision(record.outcome, record)
 
 
@@ -274,7 +309,9 @@ def link(
 
     Raises :class:`LinkConflict` (``user_linked`` or ``subject_linked``), storing nothing but the
     record's outcome, when either side is already linked, also when a concurrent login won the race
-    (the writes run in a savepoint, so a refused link leaves the rest of the request's work intact).
+    (the writes run in a savepoint, so a refused link leaves the rest of the request's work intact);
+    :class:`AlreadyLinked` when the diary login is linked to this very account already (the record
+    says ``signed_in``; the contacts and password given are not stored).
     """
     user = session.get(User, user_id)
     record = session.get(LinkingRecord, record_id) if record_id else None
@@ -282,7 +319,7 @@ def link(
         raise LinkConflict("user_missing")
     try:
         if user.identities:
-            raise LinkConflict("user_linked")
+            raise _already_or_conflict(user, issuer, subject)
         if find_identity(session, issuer, subject) is not None:
             raise LinkConflict("subject_linked")
         with session.begin_nested():
@@ -295,24 +332,55 @@ def link(
             identity = Identity(user_id=user.id, issuer=issuer, subject=subject)
             session.add(identity)
             if record is not None:
-                record.outcome, record.user_id = f"linked_{method}", user.id
-                record.detail = f"linked to diary login {user.login!r} by {method}"
+                _change(record, f"linked_{method}", f"linked to diary login {user.login!r} by {method}", user.id)
         return identity
     except IntegrityError:
         session.expire_all()
-        conflict = LinkConflict("subject_linked" if find_identity(session, issuer, subject) else "user_linked")
+        winner = find_identity(session, issuer, subject)
+        if winner is not None and winner.user_id == user_id:
+            conflict: LinkConflict = AlreadyLinked()
+        else:
+            conflict = LinkConflict("subject_linked" if winner else "user_linked")
     except LinkConflict as exc:
         conflict = exc
-    note_outcome(session, record_id, f"conflict_{conflict.code}", f"link to diary login {user.login!r} refused")
+    if isinstance(conflict, AlreadyLinked):
+        note_outcome(
+            session,
+            record_id,
+            "signed_in",
+            f"diary login {user.login!r} was linked to this Gosuslugi account already (another browser)",
+            user_id,
+        )
+    else:
+        note_outcome(session, record_id, f"conflict_{conflict.code}", f"link to diary login {user.login!r} refused")
     raise conflict
 
 
-def note_outcome(session: Session, record_id: int | None, outcome: str, detail: str) -> None:
-    """Update a record's outcome and detail (not committed); a missing record is ignored."""
+def _already_or_conflict(user: User, issuer: str, subject: str) -> LinkConflict:
+    """Return :class:`AlreadyLinked` when ``user`` is linked to (issuer, subject), else a ``user_linked`` conflict."""
+    if any(i.issuer == issuer and i.subject == subject for i in user.identities):
+        return AlreadyLinked()
+    return LinkConflict("user_linked")
+
+
+def linked_to(user: User, issuer: str, subject: str) -> str | None:
+    """Return ``this`` when ``user`` is linked to (issuer, subject), ``other`` when to another account, else None."""
+    if not user.identities:
+        return None
+    return "this" if isinstance(_already_or_conflict(user, issuer, subject), AlreadyLinked) else "other"
+
+
+def note_outcome(
+    session: Session, record_id: int | None, outcome: str, detail: str, user_id: int | None = None
+) -> None:
+    """Change a record's outcome and detail, keeping the earlier ones in its history (not committed).
+
+    A missing record is ignored.
+    """
     record = session.get(LinkingRecord, record_id) if record_id else None
     if record is None:
         return
-    record.outcome, record.detail = outcome, detail
+    _change(record, outcome, detail, user_id)
 
 
 def count_legacy_failure(session: Session, record_id: int) -> int:

@@ -34,6 +34,13 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Войти"))
 
 
+class EsiaStartForm(FlaskForm):
+    """The "Войти через ГосУслуги" button of a regional login page: a CSRF-checked POST that starts the login."""
+
+    next = HiddenField()
+    submit = SubmitField(_l("Войти через ГосУслуги"))
+
+
 class LinkLoginForm(FlaskForm):
     """Diary login and password typed on the "profile not found" page to link the accounts."""
 

@@ -42,6 +42,14 @@ class LinkingRecord(db.Model):
     legacy_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     #: SHA-256 (hex) of the login's ``state``: the lab IdP finds its protocol trace of the same login by it.
     state_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: Every outcome in order, the original decision first: ``[{at, outcome, detail, user_id}, …]``
+    #: (``outcome``/``detail`` above are the latest; a later link or refusal does not erase the decision).
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+
+    @property
+    def decision(self) -> str:
+        """Return the original decision (the first outcome of the history; ``outcome`` for older records)."""
+        return self.history[0]["outcome"] if self.history else self.outcome
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as the JSON the lab API serves."""
@@ -59,4 +67,6 @@ class LinkingRecord(db.Model):
             "user_id": self.user_id,
             "legacy_attempts": self.legacy_attempts,
             "state_sha256": self.state_sha256,
+            "decision": self.decision,
+            "history": self.history,
         }

@@ -29,7 +29,9 @@ from rp.extensions import db
 from rp.forms.auth import ContactsForm
 from rp.forms.auth import ContinueForm
 from rp.forms.auth import DiaryPasswordForm
+from rp.forms.auth import EsiaStartForm
 from rp.forms.auth import LinkLoginForm
+from rp.forms.auth import LoginForm
 from rp.models.linking import LinkingRecord
 from rp.models.people import User
 from rp.models.regions import Region
@@ -39,6 +41,7 @@ from rp.views import esia_protocol
 from rp.views.auth import diary_home
 from rp.views.auth import login_policy
 from rp.views.auth import login_problem_message
+from shared import validators
 
 bp = Blueprint("esia", __name__)
 log = logging.getLogger(__name__)
@@ -46,6 +49,10 @@ log = logging.getLogger(__name__)
 #: Session keys: the authorization request in flight, and a Gosuslugi login waiting for linking.
 AUTH_KEY = "esia_auth"
 PENDING_KEY = "esia_pending"
+#: Session key: how the last callback ended, shown at ``/login/outcome/<record id>`` (reloadable).
+OUTCOME_KEY = "esia_outcome"
+#: Session key: the finished linking's last page (where to go next, and which step of how many it is).
+DONE_KEY = "esia_done"
 
 
 def _error_titles() -> dict[str, tuple[str, str]]:
@@ -159,7 +166,7 @@ def _discover(region: Region, cfg: oidc.ClientConfig) -> dict[str, Any]:
 
 
 def _fail(exc: OidcError, region: Region | None, subject: str | None = None, state: str | None = None):
-    """Log a refused login, record it, and show its page."""
+    """Log a refused login, record it, and send the browser to its outcome page."""
     log.warning("Gosuslugi login refused (region %s): %s: %s", region.name if region else "-", exc.code, exc.detail)
     record = linking.new_record(
         db.session,
@@ -171,16 +178,54 @@ def _fail(exc: OidcError, region: Region | None, subject: str | None = None, sta
         state=state,
     )
     db.session.commit()
-    return _error_page(exc.code, exc.detail, region.name if region else None, record.id)
+    return _show_outcome(
+        record.id, "error", code=exc.code, detail=exc.detail[:500], region=region.name if region else None
+    )
+
+
+def _show_outcome(record_id: int, page: str, **data: Any):
+    """Keep a callback's outcome in this browser's session and redirect to its own, reloadable address."""
+    session[OUTCOME_KEY] = {"record_id": record_id, "page": page, **data}
+    return redirect(url_for("esia.outcome", record_id=record_id))
+
+
+@bp.get("/login/outcome/<int:record_id>")
+def outcome(record_id: int):
+    """Show how a Gosuslugi login ended (not enough data, a conflict, an error): the same page on every reload."""
+    data = session.get(OUTCOME_KEY)
+    if not data or data.get("record_id") != record_id:
+        return _error_page("no_pending_login", "this login's outcome is not kept in this browser", None)
+    if data["page"] == "insufficient":
+        return render_template(
+            "esia/insufficient.html", missing=data["missing"], record=_record(record_id), region=data["region"]
+        ), 403
+    if data["page"] == "conflict":
+        return _conflict_page(data["code"], record_id)
+    return _error_page(data["code"], data["detail"], data.get("region"), record_id)
 
 
 @bp.get("/login/esia/<name>")
 def entry(name: str):
-    """Start a Gosuslugi login for a region: discovery, then off to the provider with state, nonce and PKCE."""
+    """The region's login page: "Войти через ГосУслуги", and the diary's own fields the seed says to leave empty."""
     region = get_region(db.session, name)
     if region is None:
         return render_template("esia/unknown_region.html", name=name), 404
-    target = safe_next(request.args.get("returnUrl") or request.args.get("next"), diary_home())
+    target = request.args.get("returnUrl") or request.args.get("next") or ""
+    form = LoginForm(next=safe_next(target, "") or None)
+    return render_template("esia/region_login.html", region=region, form=form, next=form.next.data)
+
+
+@bp.post("/login/esia/<name>")
+def start(name: str):
+    """The button: discovery, then off to the provider with state, nonce and PKCE (a CSRF-checked POST)."""
+    region = get_region(db.session, name)
+    if region is None:
+        return render_template("esia/unknown_region.html", name=name), 404
+    form = EsiaStartForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("esia.entry", name=region.name))
+    target = safe_next(form.next.data, diary_home())
+    session.pop(OUTCOME_KEY, None)
     if region.protocol == "esia":
         try:
             esia_auth = esia_protocol.start(region)
@@ -265,11 +310,9 @@ def _decide(region: Region, subject: str, attributes: dict[str, str | None], pen
         login_user(decision.user, method="esia")
         return redirect(pending.get("next") or diary_home())
     if decision.outcome == "insufficient":
-        return render_template(
-            "esia/insufficient.html", missing=decision.missing, record=decision.record, region=region.name
-        ), 403
+        return _show_outcome(decision.record.id, "insufficient", missing=list(decision.missing), region=region.name)
     if decision.outcome == "conflict_user_linked":
-        return _conflict_page("user_linked", decision.record.id)
+        return _show_outcome(decision.record.id, "conflict", code="user_linked")
     base = {
         "record_id": decision.record.id,
         "issuer": region.issuer,
@@ -278,10 +321,26 @@ def _decide(region: Region, subject: str, attributes: dict[str, str | None], pen
         "next": pending.get("next") or diary_home(),
     }
     if decision.outcome == "match":
-        session[PENDING_KEY] = {**base, "kind": "first", "user_id": decision.user.id, "step": 1}
+        session[PENDING_KEY] = {
+            **base,
+            "kind": "first",
+            "user_id": decision.user.id,
+            "step": 1,
+            # what the provider released, offered on the contacts page (the person may change it)
+            "released_phone": _shown_phone(attributes.get("phone")),
+            "released_email": (attributes.get("email") or "").strip()[:254],
+        }
         return redirect(url_for("esia.first_person"))
     session[PENDING_KEY] = {**base, "kind": "legacy"}
     return redirect(url_for("esia.not_found"))
+
+
+def _shown_phone(raw: str | None) -> str:
+    """Return a released phone number as the contacts page shows it (``+7 912 345-67-89``), or as received."""
+    try:
+        return validators.format_phone(validators.normalize_phone(raw or ""))
+    except validators.ValidationError:
+        return (raw or "").strip()[:32]
 
 
 def _conflict_page(code: str, record_id: int | None):
@@ -326,7 +385,7 @@ def first_person():
     if form.validate_on_submit():
         session[PENDING_KEY] = {**pending, "step": max(pending["step"], 2)}
         return redirect(url_for("esia.first_contacts"))
-    return render_template("esia/first_person.html", person=user.person, form=form, step=1)
+    return render_template("esia/first_person.html", person=user.person, form=form, step=1, steps=4)
 
 
 @bp.route("/login/esia/first/contacts", methods=["GET", "POST"])
@@ -339,13 +398,13 @@ def first_contacts():
         return redirect(url_for("esia.first_person"))
     form = ContactsForm()
     if request.method == "GET":
-        form.phone.data = pending.get("phone") or ""
-        form.email.data = pending.get("email") or ""
+        form.phone.data = pending.get("phone") or pending.get("released_phone") or ""
+        form.email.data = pending.get("email") or pending.get("released_email") or ""
     if form.validate_on_submit():
         session[PENDING_KEY] = {**pending, "phone": form.phone.data, "email": form.email.data, "step": 3}
         return redirect(url_for("esia.first_password"))
     status = 400 if form.errors else 200
-    return render_template("esia/first_contacts.html", form=form, step=2), status
+    return render_template("esia/first_contacts.html", form=form, step=2, steps=4), status
 
 
 @bp.route("/login/esia/first/password", methods=["GET", "POST"])
@@ -370,6 +429,9 @@ def first_password():
                 email=pending["email"],
                 password_hash=password_hasher().hash(form.password.data),
             )
+        except linking.AlreadyLinked:
+            db.session.commit()
+            return _signed_in_already(db.session.get(User, pending["user_id"]), pending)
         except linking.LinkConflict as exc:
             db.session.commit()
             return _conflict_page(exc.code, pending["record_id"])
@@ -377,19 +439,32 @@ def first_password():
         db.session.commit()
         user = db.session.get(User, pending["user_id"])
         login_user(user, method="esia")
-        session["esia_done"] = pending["next"]
+        session[DONE_KEY] = {"next": pending["next"], "step": 4, "steps": 4}
         return redirect(url_for("esia.first_done"))
     status = 400 if form.errors else 200
-    return render_template("esia/first_password.html", form=form, step=3), status
+    return render_template("esia/first_password.html", form=form, step=3, steps=4), status
+
+
+def _signed_in_already(user: User, pending: dict[str, Any]):
+    """The profile got linked to this same Gosuslugi account meanwhile (another browser): log in and say so."""
+    login_user(user, method="esia")
+    session[DONE_KEY] = {"next": pending["next"], "already": True}
+    return redirect(url_for("esia.first_done"))
 
 
 @bp.get("/login/esia/first/done")
 def first_done():
-    """Page 4: from now on the person can log in with "Вход через ГосУслуги"."""
-    target = session.pop("esia_done", None)
-    if target is None:
+    """The last page: from now on the person can log in with "Вход через ГосУслуги" (step 4 of 4, or 3 of 3)."""
+    done = session.pop(DONE_KEY, None)
+    if not isinstance(done, dict):
         return redirect(url_for("auth.login"))
-    return render_template("esia/first_done.html", target=target, step=4)
+    return render_template(
+        "esia/first_done.html",
+        target=done["next"],
+        already=done.get("already", False),
+        step=done.get("step"),
+        steps=done.get("steps"),
+    )
 
 
 # Profile not found: link by diary login and password ----------------------------------------
@@ -415,6 +490,26 @@ def not_found():
             db.session, password_hasher(), form.login.data, form.password.data, login_policy(), clock.real()
         )
         if result.user is not None:
+            linked = linking.linked_to(result.user, pending["issuer"], pending["subject"])
+            if linked == "this":
+                linking.note_outcome(
+                    db.session,
+                    pending["record_id"],
+                    "signed_in",
+                    f"diary login {result.user.login!r} was linked to this Gosuslugi account already",
+                    result.user.id,
+                )
+                db.session.commit()
+                return _signed_in_already(result.user, pending)
+            if linked == "other":  # refused before "Привязать профиль?" is asked
+                linking.note_outcome(
+                    db.session,
+                    pending["record_id"],
+                    "conflict_user_linked",
+                    f"diary login {result.user.login!r} is linked to another Gosuslugi account",
+                )
+                db.session.commit()
+                return _conflict_page("user_linked", pending["record_id"])
             db.session.commit()
             session[PENDING_KEY] = {**pending, "legacy_user_id": result.user.id}
             return redirect(url_for("esia.confirm"))
@@ -441,6 +536,8 @@ def not_found():
         record=record,
         school_email=current_app.config["SCHOOL_EMAIL"],
         region=pending["region"],
+        step=1,
+        steps=3,
     ), status
 
 
@@ -459,11 +556,14 @@ def confirm():
             linking.link(
                 db.session, pending["record_id"], user.id, pending["issuer"], pending["subject"], method="diary_login"
             )
+        except linking.AlreadyLinked:
+            db.session.commit()
+            return _signed_in_already(user, pending)
         except linking.LinkConflict as exc:
             db.session.commit()
             return _conflict_page(exc.code, pending["record_id"])
         db.session.commit()
         login_user(user, method="esia")
-        session["esia_done"] = pending["next"]
+        session[DONE_KEY] = {"next": pending["next"], "step": 3, "steps": 3}
         return redirect(url_for("esia.first_done"))
-    return render_template("esia/confirm.html", user=user, form=form)
+    return render_template("esia/confirm.html", user=user, form=form, step=2, steps=3)

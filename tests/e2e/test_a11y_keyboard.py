@@ -112,7 +112,7 @@ def test_registration_by_keyboard(kb_lab, page):
 def gosuslugi_login_by_keyboard(page, lab, login: str) -> None:
     """From the diary's login page: «Войти через ГосУслуги», the IdP's login (first refused), the consent."""
     page.goto(lab.rp_url + "/login")
-    follow_link(page, "Войти через ГосУслуги")
+    press_button(page, "Войти через ГосУслуги")
     assert page.url.startswith(lab.idp_url + "/login"), page.url
     press_button(page, "Войти")
     assert_summary_focused(page, "login", "password")

@@ -128,6 +128,8 @@ def test_every_diary_page_passes_axe(a11y_lab, audit, lang):
 
     # Profile not found: the linking page, with errors; then cancel at the confirmation.
     page.goto(with_lang(rp + "/login/esia/dvinaland", lang))
+    audit.check("regional login page")
+    page.locator("[data-test-id=login-button-gu]").click()
     idp_login(audit, idp, "+7 911 1000003")
     if "/consent" in page.url or page.url.startswith(idp):
         audit.check("IdP consent")
@@ -141,6 +143,7 @@ def test_every_diary_page_passes_axe(a11y_lab, audit, lang):
 
     # Not enough data (a simplified account).
     page.goto(with_lang(rp + "/login/esia/dvinaland", lang))
+    page.locator("[data-test-id=login-button-gu]").click()
     idp_login(audit, idp, "+7 911 1000004")
     if page.url.startswith(idp):
         audit.follow(page.locator("button[name=allow]"))
@@ -149,6 +152,7 @@ def test_every_diary_page_passes_axe(a11y_lab, audit, lang):
 
     # The first-login sequence, each step first with errors, then the 152-ФЗ consent and the diary.
     page.goto(with_lang(rp + "/login/esia/dvinaland", lang))
+    page.locator("[data-test-id=login-button-gu]").click()
     audit.check("IdP login from the diary")
     idp_login(audit, idp, FIRST_LOGIN[lang])
     audit.check("IdP consent")

@@ -33,8 +33,9 @@ def region(request, lab):
 
 def gosuslugi_login(page, lab, login: str, region: str = "dvinaland") -> None:
     """From the diary's regional entry point, through the IdP's login and consent, back to the diary."""
+    page.goto(lab.rp_url + f"/login/esia/{region}")  # the region's login page, as the seed says
     with page.expect_request(lambda r: r.url.startswith(lab.idp_url + REGIONS[region])):
-        page.goto(lab.rp_url + f"/login/esia/{region}")
+        page.get_by_role("button", name="Войти через ГосУслуги").click()
     assert page.url.startswith(lab.idp_url), page.url
     page.get_by_label("Телефон / Email / СНИЛС").fill(login)
     page.get_by_label("Пароль", exact=True).fill(DEMO_IDP_PASSWORD)
@@ -58,7 +59,7 @@ def test_first_login_sequence_links_an_exact_match(lab, region, page):
     if region == "dvinaland":  # the login page's button is the default region's: ESIA, as Dnevnik.ru does
         page.goto(lab.rp_url + "/login")
         with page.expect_request(lambda r: r.url.startswith(lab.idp_url + REGIONS[region])):
-            page.get_by_role("link", name="Войти через ГосУслуги").click()
+            page.get_by_role("button", name="Войти через ГосУслуги").click()
         assert page.url.startswith(lab.idp_url + "/login")
     gosuslugi_login(page, lab, "+7 911 1000001", region)
 

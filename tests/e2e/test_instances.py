@@ -233,7 +233,7 @@ def test_gosuslugi_login_alternating_instances_at_every_step(cluster, apps):
     browser = Browser([idp, rp])
 
     # Diary A or B -> IdP login form -> IdP (other instance) -> consent -> diary callback -> diary page.
-    page = browser.go("GET", cluster.rp_url + "/login/esia/dvinaland")
+    page = browser.submit(browser.go("GET", cluster.rp_url + "/login/esia/dvinaland"), "esia_start")
     assert urlsplit(page.url).port in idp.ports, page.url
     page = through_diary_consent(browser, log_in_at_idp(browser, page, "vasiliev@example.test"))
 
@@ -310,7 +310,7 @@ def test_registration_code_attempts_are_counted_across_instances(cluster, apps):
 def test_first_gosuslugi_login_links_across_instances(cluster, apps):
     idp, rp = apps
     browser = Browser([idp, rp])
-    page = browser.go("GET", cluster.rp_url + "/login/esia/dvinaland")
+    page = browser.submit(browser.go("GET", cluster.rp_url + "/login/esia/dvinaland"), "esia_start")
     page = log_in_at_idp(browser, page, "ivanova@example.test")
     assert urlsplit(page.url).port in cluster.rp.ports, page.url
     assert page.status_code == 200, page.text[:2000]

@@ -62,7 +62,7 @@ def text(response: requests.Response) -> str:
 def gosuslugi_login(lab, login: str, password: str, browser: Browser | None = None):
     """From the diary's regional entry point through the IdP's login and consent back to the diary."""
     browser = browser or Browser(LabUrls(lab.idp_url, lab.rp_url))
-    response = browser.open("GET", f"{lab.rp_url}/login/esia/{OIDC_REGION}")
+    response = browser.press_gosuslugi(OIDC_REGION)
     for _ in range(6):
         if not browser.on_idp():
             return browser, response

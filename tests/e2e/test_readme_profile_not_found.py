@@ -71,7 +71,7 @@ def main_text(page) -> str:
 def gosuslugi(page, lab, steps: Steps) -> None:
     """Press "Войти через ГосУслуги" on the diary's login page, log in at the IdP and grant the data."""
     page.goto(lab.rp_url + steps.page_path)
-    page.get_by_role("link", name="Войти через ГосУслуги").click()
+    page.get_by_role("button", name="Войти через ГосУслуги").click()
     assert page.url.startswith(lab.idp_url), page.url
     page.get_by_label("Телефон / Email / СНИЛС").fill(steps.idp_login)
     page.get_by_label("Пароль", exact=True).fill(steps.idp_password)

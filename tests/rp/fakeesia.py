@@ -22,6 +22,8 @@ from joserfc.jwk import RSAKey
 
 from shared import esia_crypto
 from shared import esia_wire
+from tests.rp.fakeop import follow_outcome
+from tests.rp.fakeop import press_gosuslugi_button
 
 BASE = "https://esia.test"
 CLIENT_ID = "DNEVNIK"
@@ -168,7 +170,7 @@ class FakeEsia:
 
 def start(client, region: str = "esia") -> dict[str, str]:
     """Open the region's entry point and return the v2/ac request's parameters."""
-    res = client.get(f"/login/esia/{region}")
+    res = press_gosuslugi_button(client, region)
     assert res.status_code == 302, res.get_data(as_text=True)
     url = urlparse(res.headers["Location"])
     assert f"{url.scheme}://{url.netloc}{url.path}" == f"{BASE}/aas/oauth2/v2/ac"
@@ -180,7 +182,7 @@ def login(client, fake: FakeEsia, region: str = "esia", **callback_overrides):
     params = start(client, region)
     query = {"code": "the-code", "state": params["state"], **callback_overrides}
     query = {k: v for k, v in query.items() if v is not None}
-    return client.get("/login/callback?" + urlencode(query))
+    return follow_outcome(client, client.get("/login/callback?" + urlencode(query)))
 
 
 @pytest.fixture(scope="session", params=[esia_crypto.RSA, esia_crypto.GOST])

@@ -9,9 +9,11 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import unescape
 from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import urlencode
@@ -146,20 +148,43 @@ class FakeOP:
 
 def start(client, region: str = "test", **query) -> dict[str, str]:
     """Open the region's entry point and return the authorization request's parameters."""
-    res = client.get(f"/login/esia/{region}" + (f"?{urlencode(query)}" if query else ""))
+    res = press_gosuslugi_button(client, region, **query)
     assert res.status_code == 302, res.get_data(as_text=True)
     url = urlparse(res.headers["Location"])
     assert f"{url.scheme}://{url.netloc}{url.path}" == f"{ISSUER}/authorize"
     return {k: v[0] for k, v in parse_qs(url.query).items()}
 
 
-def login(client, op: FakeOP, region: str = "test", **callback_overrides):
-    """Run a whole Gosuslugi login against the fake provider and return the callback response."""
+def press_gosuslugi_button(client, region: str = "test", **query):
+    """Open the region's login page and press "Войти через ГосУслуги" (a POST with the page's CSRF token)."""
+    page = client.get(f"/login/esia/{region}" + (f"?{urlencode(query)}" if query else ""))
+    assert page.status_code == 200, page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    next_value = re.search(
+        r'<form method="post" action="/login/esia/[^"]*" class="esia-start">(.*?)</form>', html, re.S
+    )
+    data = {"csrf_token": csrf_token(html)}
+    hidden = re.search(r'name="next" value="([^"]*)"', next_value.group(1)) if next_value else None
+    if hidden:
+        data["next"] = unescape(hidden.group(1))
+    return client.post(f"/login/esia/{region}", data=data)
+
+
+def follow_outcome(client, res):
+    """Follow the callback's redirect to its outcome page (``/login/outcome/<id>``), if it is one."""
+    if res.status_code == 302 and res.headers["Location"].startswith("/login/outcome/"):
+        return client.get(res.headers["Location"])
+    return res
+
+
+def login(client, op: FakeOP, region: str = "test", follow: bool = True, **callback_overrides):
+    """Run a whole Gosuslugi login against the fake provider; return the callback response (or its outcome page)."""
     params = start(client, region)
     op.nonce = params["nonce"]
     query = {"code": "the-code", "state": params["state"], "iss": ISSUER, **callback_overrides}
     query = {k: v for k, v in query.items() if v is not None}
-    return client.get("/login/callback?" + urlencode(query))
+    res = client.get("/login/callback?" + urlencode(query))
+    return follow_outcome(client, res) if follow else res
 
 
 def add_person(app, login_name: str | None = "ivanova.m", password: str = "dnevnik2024", **fields) -> int:

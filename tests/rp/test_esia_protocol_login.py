@@ -16,6 +16,7 @@ from tests.rp.fakeesia import esia_op  # noqa: F401  (fixture)
 from tests.rp.fakeesia import login
 from tests.rp.fakeesia import start
 from tests.rp.fakeop import add_person
+from tests.rp.fakeop import follow_outcome
 from tests.rp.fakeop import identities
 from tests.rp.fakeop import last_record
 from tests.rp.fakeop import post_form
@@ -150,7 +151,7 @@ def test_a_region_switched_to_oidc_mid_login_is_refused(rp_client, rp_app, esia_
     with rp_app.app_context():
         set_region(db.session, "esia", issuer=BASE, client_id=CLIENT_ID, client_secret="s", protocol="oidc")
         db.session.commit()
-    res = rp_client.get(f"/login/callback?code=c&state={params['state']}")
+    res = follow_outcome(rp_client, rp_client.get(f"/login/callback?code=c&state={params['state']}"))
     assert res.status_code == 400 and "Сеанс входа устарел" in res.get_data(as_text=True)
     assert esia_op.token_requests == []
 
@@ -159,6 +160,6 @@ def test_hostile_callbacks_get_a_page_never_a_500(rp_app, esia_op):
     for query in ("", "state=", "code=&state=x", "error=", "error=x&error_description=%00", "state=%ff%fe&code=%00"):
         client = rp_app.test_client()
         start(client)
-        res = client.get("/login/callback?" + query)
+        res = follow_outcome(client, client.get("/login/callback?" + query))
         assert res.status_code == 400, (query, res.status_code)
     assert esia_op.token_requests == []

@@ -24,7 +24,7 @@ def test_login_page_has_form_and_gosuslugi_button(rp_client, rp_app):
     body = rp_client.get("/login").get_data(as_text=True)
     assert 'name="login"' in body and 'name="password"' in body
     assert "Войти через ГосУслуги" in body
-    assert 'href="/login/esia/dvinaland"' in body
+    assert '<form method="post" action="/login/esia/dvinaland"' in body
     assert "Архангельская область" in body
 
 

@@ -19,6 +19,7 @@ from tests.rp.fakeop import ISSUER
 from tests.rp.fakeop import KEY
 from tests.rp.fakeop import OTHER_KEY
 from tests.rp.fakeop import add_person
+from tests.rp.fakeop import follow_outcome
 from tests.rp.fakeop import last_record
 from tests.rp.fakeop import login
 from tests.rp.fakeop import start
@@ -181,7 +182,7 @@ def test_state_mismatch_is_refused(rp_client, rp_app, op):
 
 
 def test_callback_without_a_started_login_is_refused(rp_client, rp_app, op):
-    res = rp_client.get(f"/login/callback?code=x&state=y&iss={ISSUER}")
+    res = follow_outcome(rp_client, rp_client.get(f"/login/callback?code=x&state=y&iss={ISSUER}"))
     refused(res, rp_app, "no_pending_login", "Сеанс входа устарел")
 
 

@@ -11,6 +11,7 @@ from tests.idp.oidc.helpers import REDIRECT
 from tests.idp.oidc.helpers import basic
 from tests.idp.oidc.helpers import query_of
 from tests.rp.fakeop import add_person
+from tests.rp.fakeop import press_gosuslugi_button
 
 
 def assert_not_cached(response, what: str) -> None:
@@ -86,7 +87,7 @@ def test_diary_pages_are_not_cached(rp_app, rp_client, path):
 
 
 def test_diary_esia_redirect_is_not_cached(rp_client, op):
-    response = rp_client.get("/login/esia/test")
+    response = press_gosuslugi_button(rp_client)
     assert response.status_code == 302 and "state" in query_of(response.location)
     assert_not_cached(response, "/login/esia/test")
 
