@@ -39,9 +39,41 @@ def gunicorn_command(factory: str, port: int, workers: int | None = None) -> lis
     ]
 
 
+def startup_problems() -> list[str]:
+    """Return why an app cannot start: its settings refused, or its database unreachable (empty: all well)."""
+    from idp import create_app as create_idp
+    from idp.db import db as idp_db
+    from labkit.health import database_problem
+    from labkit.settings import ConfigError
+    from rp import create_app as create_rp
+    from rp.extensions import db as rp_db
+
+    problems = []
+    for label, factory, db in (("Госуслуги (IdP)", create_idp, idp_db), ("Дневник (diary, rp)", create_rp, rp_db)):
+        try:
+            app = factory()
+        except ConfigError as exc:
+            problems.append(f"{label}: the configuration is refused: {exc}")
+            continue
+        with app.app_context():
+            problem = database_problem(db.session)
+            url = db.engine.url.render_as_string(hide_password=True)
+            db.engine.dispose()
+        if problem is not None:
+            problems.append(f"{label}: the database is unreachable ({url}): {problem}")
+    return problems
+
+
 def serve_both(workers: int | None = None) -> int:
-    """Start the IdP and the diary, print where they are, and wait until Ctrl-C or a crash."""
+    """Check both apps' settings and databases, start both, print where they are, wait until Ctrl-C or a crash."""
     from fedlab.setup import demo_logins
+
+    problems = startup_problems()
+    if problems:
+        for problem in problems:
+            print("fedlab: " + problem, file=sys.stderr)
+        print("fedlab: not starting; fix the above (is the database server running?)", file=sys.stderr)
+        return 1
 
     idp_port = int(os.environ.get("FEDLAB_IDP_PORT", "5001"))
     rp_port = int(os.environ.get("FEDLAB_RP_PORT", "5002"))

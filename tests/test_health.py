@@ -1,0 +1,41 @@
+"""``/healthz`` and ``fedlab serve`` with the database down: 503 with the reason, and no start."""
+
+from __future__ import annotations
+
+import pytest
+
+#: A PostgreSQL URL nobody listens on (port 1 refuses at once).
+UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:1/fedlab?connect_timeout=2"
+
+
+@pytest.mark.parametrize("kind", ["idp", "rp"])
+def test_healthz_with_the_database_unreachable_is_503_with_the_reason(kind):
+    if kind == "idp":
+        from idp import create_app
+    else:
+        from rp import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": UNREACHABLE})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "unavailable" and body["app"] == kind
+    assert body["database"] == "unreachable"
+    assert "127.0.0.1" in body["reason"] or "connect" in body["reason"].lower()
+    assert "nobody@" not in body["reason"]  # no credentials of the URL
+
+
+def test_serve_says_the_database_is_down_instead_of_starting(monkeypatch, capsys, tmp_path):
+    from fedlab.serve import serve_both
+
+    monkeypatch.setenv("FEDLAB_IDP_DATABASE_URL", f"sqlite:///{tmp_path / 'idp.sqlite'}")
+    monkeypatch.setenv("FEDLAB_RP_DATABASE_URL", UNREACHABLE)
+    monkeypatch.setenv("FEDLAB_IDP_PORT", "7191")
+    monkeypatch.setenv("FEDLAB_RP_PORT", "7192")
+    status = serve_both(workers=1)
+    assert status != 0
+    err = capsys.readouterr().err
+    assert "diary" in err.lower() or "rp" in err
+    assert "database" in err.lower() and "unreachable" in err.lower()
+    assert "Госуслуги" not in err  # the IdP's database is fine
+    assert "not starting" in err
