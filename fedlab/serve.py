@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+from labkit.settings import port_of
+
 HOST = "127.0.0.1"
 
 
@@ -66,8 +68,10 @@ def startup_problems() -> list[str]:
 
 def serve_both(workers: int | None = None) -> int:
     """Check both apps' settings and databases, start both, print where they are, wait until Ctrl-C or a crash."""
+    from fedlab.lab_names import choose_lab_names
     from fedlab.setup import demo_logins
 
+    idp_url, rp_url = choose_lab_names()
     problems = startup_problems()
     if problems:
         for problem in problems:
@@ -75,8 +79,8 @@ def serve_both(workers: int | None = None) -> int:
         print("fedlab: not starting; fix the above (is the database server running?)", file=sys.stderr)
         return 1
 
-    idp_port = int(os.environ.get("FEDLAB_IDP_PORT", "5001"))
-    rp_port = int(os.environ.get("FEDLAB_RP_PORT", "5002"))
+    idp_port = port_of("FEDLAB_IDP_PORT", 5001)
+    rp_port = port_of("FEDLAB_RP_PORT", 5002)
     env = {**os.environ, "FEDLAB_IDP_PORT": str(idp_port), "FEDLAB_RP_PORT": str(rp_port)}
     procs = {
         "idp": subprocess.Popen(gunicorn_command("idp:create_app()", idp_port, workers), env=env),
@@ -91,10 +95,12 @@ def serve_both(workers: int | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     print()
-    print(f"  Госуслуги (IdP):  http://{HOST}:{idp_port}/")
-    print(f"  Дневник (diary):  http://{HOST}:{rp_port}/   (Войти через ГосУслуги: /login/esia/dvinaland)")
+    print(f"  Госуслуги (IdP):  {idp_url}/")
+    print(f"  Дневник (diary):  {rp_url}/   (Войти через ГосУслуги: /login/esia/dvinaland)")
     print("                    regions: /login/esia/dvinaland over ESIA's protocol, /login/esia/tomsk over OIDC")
-    print(f"  Lab pages:        http://{HOST}:{idp_port}/lab   http://{HOST}:{rp_port}/lab/linking")
+    print(f"  Lab pages:        {idp_url}/lab   {rp_url}/lab/linking")
+    if not idp_url.startswith(f"http://{HOST}:"):
+        print(f"                    (also http://{HOST}:{idp_port} and :{rp_port}; FEDLAB_HOST_NAMES=0: only those)")
     for line in demo_logins():
         print("  " + line)
     print("  Press Ctrl-C to stop both.\n", flush=True)

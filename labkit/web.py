@@ -15,6 +15,7 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import abort
@@ -34,6 +35,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from shared.localhost_names import install as resolve_localhost_names
 from shared.passwords import HashParams
 from shared.passwords import make_hasher
 
@@ -339,6 +341,31 @@ def external_url(endpoint: str, **values: Any) -> str:
     return base_url() + url_for(endpoint, **values)
 
 
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _local(name: str) -> bool:
+    return name in LOCAL_NAMES or name.endswith(".localhost")
+
+
+def canonical_host_redirect() -> Any:
+    """Send a visitor on another local name of this app (127.0.0.1 for ``rp.localhost``) to the configured one.
+
+    For pages that start a login: the provider returns the browser to the configured base URL, and the
+    session cookie of another host name would not be there. Returns None when nothing needs to change.
+    """
+    from labkit.same_site import split_host
+
+    base = urlsplit(base_url())
+    here_name, here_port = split_host(request.host)
+    base_name, base_port = split_host(base.netloc)
+    if (here_name, here_port) == (base_name, base_port) or not (_local(here_name) and _local(base_name)):
+        return None
+    if (here_port or "80") != (base_port or "80"):
+        return None
+    return redirect(base_url() + request.full_path.rstrip("?"))
+
+
 def openapi_response(path: str) -> Any:
     """Serve the OpenAPI description at ``path`` as JSON, with the configured base URL as its ``servers``."""
     document = {**openapi_document(path), "servers": [{"url": base_url()}]}
@@ -363,6 +390,7 @@ def setup_app(
     """Bind an app's extensions and the plumbing both apps share (the factories call only this)."""
     from labkit.lab_access import setup_lab_access
 
+    resolve_localhost_names()  # the back-channel reaches http://idp.localhost:5001 like the browser does
     app.json = BoundedJSONProvider(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))

@@ -15,6 +15,7 @@ from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 
+from labkit.web import canonical_host_redirect
 from labkit.web import password_hasher
 from rp.auth_session import login_user
 from rp.auth_session import safe_next
@@ -175,6 +176,9 @@ def _fail(exc: OidcError, region: Region | None, subject: str | None = None, sta
 @bp.get("/login/esia/<name>")
 def entry(name: str):
     """Start a Gosuslugi login for a region: discovery, then off to the provider with state, nonce and PKCE."""
+    elsewhere = canonical_host_redirect()  # the provider returns to BASE_URL: start there, with its cookie
+    if elsewhere is not None:
+        return elsewhere
     region = get_region(db.session, name)
     if region is None:
         return render_template("esia/unknown_region.html", name=name), 404
