@@ -274,12 +274,12 @@ def check(lab: Lab, scenario: Scenario, region: str | None = None) -> CheckResul
 
 def _lab_options(func):
     func = click.option("--token", default=None, help="Lab token (X-Lab-Token); env FEDLAB_LAB_TOKEN.")(func)
-    func = click.option("--rp-url", default=None, help=f"Diary base URL; env FEDLAB_RP_URL, else {DEFAULT_RP_URL}.")(
-        func
-    )
-    func = click.option("--idp-url", default=None, help=f"IdP base URL; env FEDLAB_IDP_URL, else {DEFAULT_IDP_URL}.")(
-        func
-    )
+    func = click.option(
+        "--rp-url", default=None, help="Diary base URL; env FEDLAB_RP_URL, else the one fedlab serve uses."
+    )(func)
+    func = click.option(
+        "--idp-url", default=None, help="IdP base URL; env FEDLAB_IDP_URL, else the one fedlab serve uses."
+    )(func)
     return func
 
 
