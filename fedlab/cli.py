@@ -8,6 +8,9 @@ import click
 
 from idp.cli import idp_cli
 from rp.cli import rp_cli
+from shared.localhost_names import install as resolve_localhost_names
+
+resolve_localhost_names()  # `fedlab scenario check` follows the apps' redirects to http://idp.localhost:5001
 
 
 @click.group()

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import click
 import requests
 
+from fedlab.lab_names import lab_urls
 from labkit.cliutil import emit
 from labkit.cliutil import fail
 from shared import scenarios as library
@@ -43,10 +44,13 @@ class Lab:
 
     @classmethod
     def from_env(cls, idp_url: str | None = None, rp_url: str | None = None, token: str | None = None) -> Lab:
-        """Return the lab from options, else FEDLAB_IDP_URL / FEDLAB_RP_URL / FEDLAB_LAB_TOKEN, else defaults."""
+        """Return the lab from options, else FEDLAB_IDP_URL / FEDLAB_RP_URL / FEDLAB_LAB_TOKEN, else serve's URLs.
+
+        Those are the names ``fedlab serve`` uses, on ``FEDLAB_IDP_PORT`` / ``FEDLAB_RP_PORT``.
+        """
         return cls(
-            idp_url=(idp_url or os.environ.get("FEDLAB_IDP_URL") or DEFAULT_IDP_URL).rstrip("/"),
-            rp_url=(rp_url or os.environ.get("FEDLAB_RP_URL") or DEFAULT_RP_URL).rstrip("/"),
+            idp_url=(idp_url or os.environ.get("FEDLAB_IDP_URL") or lab_urls()[0]).rstrip("/"),
+            rp_url=(rp_url or os.environ.get("FEDLAB_RP_URL") or lab_urls()[1]).rstrip("/"),
             token=token or os.environ.get("FEDLAB_LAB_TOKEN") or None,
         )
 
@@ -128,8 +132,21 @@ class Browser:
         self.rp = requests.Session()
         self.url = ""
 
+    def is_idp(self, url: str) -> bool:
+        """Return whether ``url`` is the IdP's: its base URL, or the same port on a loopback name.
+
+        ``fedlab`` reaches the IdP at 127.0.0.1 while its pages redirect to ``idp.localhost`` (or back).
+        """
+        if url.startswith(self.lab.idp_url):
+            return True
+        here, idp = urlsplit(url), urlsplit(self.lab.idp_url)
+        local = ("127.0.0.1", "localhost", "::1")
+        on_loopback = (here.hostname or "").endswith(".localhost") or here.hostname in local
+        idp_local = (idp.hostname or "").endswith(".localhost") or idp.hostname in local
+        return on_loopback and idp_local and here.port == idp.port
+
     def _session(self, url: str) -> requests.Session:
-        return self.idp if url.startswith(self.lab.idp_url) else self.rp
+        return self.idp if self.is_idp(url) else self.rp
 
     def open(self, method: str, url: str, data: dict[str, str] | None = None) -> requests.Response:
         """Send a request and follow redirects (GET) until a page; return the last response."""
@@ -144,7 +161,7 @@ class Browser:
 
     def on_idp(self) -> bool:
         """Return whether the current page is the IdP's."""
-        return self.url.startswith(self.lab.idp_url)
+        return self.is_idp(self.url)
 
     def press_gosuslugi(self, region: str) -> requests.Response:
         """Open the region's login page and press "Войти через ГосУслуги" (its form POSTs with a CSRF token)."""
@@ -267,12 +284,12 @@ def check(lab: Lab, scenario: Scenario, region: str | None = None) -> CheckResul
 
 def _lab_options(func):
     func = click.option("--token", default=None, help="Lab token (X-Lab-Token); env FEDLAB_LAB_TOKEN.")(func)
-    func = click.option("--rp-url", default=None, help=f"Diary base URL; env FEDLAB_RP_URL, else {DEFAULT_RP_URL}.")(
-        func
-    )
-    func = click.option("--idp-url", default=None, help=f"IdP base URL; env FEDLAB_IDP_URL, else {DEFAULT_IDP_URL}.")(
-        func
-    )
+    func = click.option(
+        "--rp-url", default=None, help="Diary base URL; env FEDLAB_RP_URL, else the one fedlab serve uses."
+    )(func)
+    func = click.option(
+        "--idp-url", default=None, help="IdP base URL; env FEDLAB_IDP_URL, else the one fedlab serve uses."
+    )(func)
     return func
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+from labkit.settings import port_of
+
 HOST = "127.0.0.1"
 
 
@@ -39,12 +41,46 @@ def gunicorn_command(factory: str, port: int, workers: int | None = None) -> lis
     ]
 
 
+def startup_problems() -> list[str]:
+    """Return why an app cannot start: its settings refused, or its database unreachable (empty: all well)."""
+    from idp import create_app as create_idp
+    from idp.db import db as idp_db
+    from labkit.health import database_problem
+    from labkit.settings import ConfigError
+    from rp import create_app as create_rp
+    from rp.extensions import db as rp_db
+
+    problems = []
+    for label, factory, db in (("Госуслуги (IdP)", create_idp, idp_db), ("Дневник (diary, rp)", create_rp, rp_db)):
+        try:
+            app = factory()
+        except ConfigError as exc:
+            problems.append(f"{label}: the configuration is refused: {exc}")
+            continue
+        with app.app_context():
+            problem = database_problem(db.session)
+            url = db.engine.url.render_as_string(hide_password=True)
+            db.engine.dispose()
+        if problem is not None:
+            problems.append(f"{label}: the database is unreachable ({url}): {problem}")
+    return problems
+
+
 def serve_both(workers: int | None = None) -> int:
-    """Start the IdP and the diary, print where they are, and wait until Ctrl-C or a crash."""
+    """Check both apps' settings and databases, start both, print where they are, wait until Ctrl-C or a crash."""
+    from fedlab.lab_names import choose_lab_names
     from fedlab.setup import demo_logins
 
-    idp_port = int(os.environ.get("FEDLAB_IDP_PORT", "5001"))
-    rp_port = int(os.environ.get("FEDLAB_RP_PORT", "5002"))
+    idp_url, rp_url = choose_lab_names()
+    problems = startup_problems()
+    if problems:
+        for problem in problems:
+            print("fedlab: " + problem, file=sys.stderr)
+        print("fedlab: not starting; fix the above (is the database server running?)", file=sys.stderr)
+        return 1
+
+    idp_port = port_of("FEDLAB_IDP_PORT", 5001)
+    rp_port = port_of("FEDLAB_RP_PORT", 5002)
     env = {**os.environ, "FEDLAB_IDP_PORT": str(idp_port), "FEDLAB_RP_PORT": str(rp_port)}
     procs = {
         "idp": subprocess.Popen(gunicorn_command("idp:create_app()", idp_port, workers), env=env),
@@ -59,10 +95,12 @@ def serve_both(workers: int | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     print()
-    print(f"  Госуслуги (IdP):  http://{HOST}:{idp_port}/")
-    print(f"  Дневник (diary):  http://{HOST}:{rp_port}/   (the region's login page: /login/esia/dvinaland)")
+    print(f"  Госуслуги (IdP):  {idp_url}/")
+    print(f"  Дневник (diary):  {rp_url}/   (the region's login page: /login/esia/dvinaland)")
     print("                    regions: /login/esia/dvinaland over ESIA's protocol, /login/esia/tomsk over OIDC")
-    print(f"  Lab pages:        http://{HOST}:{idp_port}/lab   http://{HOST}:{rp_port}/lab/linking")
+    print(f"  Lab pages:        {idp_url}/lab   {rp_url}/lab/linking")
+    if not idp_url.startswith(f"http://{HOST}:"):
+        print(f"                    (also http://{HOST}:{idp_port} and :{rp_port}; FEDLAB_HOST_NAMES=0: only those)")
     for line in demo_logins():
         print("  " + line)
     print("  Press Ctrl-C to stop both.\n", flush=True)

@@ -20,13 +20,20 @@ def seed_idp_demo(session, rp_base_url: str) -> None:
     registered on it, for the diary's ESIA region.
     """
     from fedlab.esia_demo import demo_pair
+    from fedlab.lab_names import loopback_twin
     from idp.domain import labstate
     from idp.seed import DiaryClient
     from idp.seed import seed
     from labkit.web import password_hasher
     from rp.config import INSTANCE_DIR
 
-    diary = DiaryClient(base_url=rp_base_url, secret=rp_secret(), esia_certificates=(demo_pair(INSTANCE_DIR).cert_pem,))
+    twin = loopback_twin(rp_base_url)
+    diary = DiaryClient(
+        base_url=rp_base_url,
+        secret=rp_secret(),
+        esia_certificates=(demo_pair(INSTANCE_DIR).cert_pem,),
+        also_base_urls=(twin,) if twin else (),
+    )
     seed(session, "demo", hasher=password_hasher(), today=labstate.now(session).date(), diary=diary)
 
 
@@ -114,9 +121,11 @@ def migrate_and_seed_rp(echo: Callable[[str], None], idp_issuer: str) -> None:
 
 def setup_all(echo: Callable[[str], None] = print, only: str | None = None) -> None:
     """Migrate both databases (or ``only`` "idp" or "rp", as a container does) and seed each one that is empty."""
+    from fedlab.lab_names import choose_lab_names
     from idp.config import build_config as idp_config
     from rp.config import build_config as rp_config
 
+    choose_lab_names()
     idp_settings = idp_config()
     rp_settings = rp_config()
     idp_settings_dir = idp_settings["DATABASE_URL"]

@@ -35,6 +35,8 @@ class DiaryClient:
     name: str = "Дневник.ру"
     #: The diary's ESIA certificates (PEM) registered on the same client, for its ESIA region.
     esia_certificates: tuple[str, ...] = ()
+    #: Further base URLs the same diary is served on (``http://127.0.0.1:5002`` beside ``http://rp.localhost:5002``).
+    also_base_urls: tuple[str, ...] = ()
 
 
 def seed(
@@ -67,13 +69,13 @@ def seed(
 def _ensure_diary_client(session: Session, diary: DiaryClient) -> None:
     from idp.domain.clients import ensure_client
 
-    base = diary.base_url
+    bases = [diary.base_url, *diary.also_base_urls]
     ensure_client(
         session,
         client_id=diary.client_id,
         secret=diary.secret,
-        redirect_uris=[f"{base}/login/callback"],
-        post_logout_redirect_uris=[f"{base}/"],
+        redirect_uris=[f"{base}/login/callback" for base in bases],
+        post_logout_redirect_uris=[f"{base}/" for base in bases],
         name=diary.name,
         esia_certificates=list(diary.esia_certificates) or None,
     )

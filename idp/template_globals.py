@@ -14,6 +14,7 @@ from flask import g
 from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from idp import auth_session
 from idp import trainer
@@ -118,7 +119,11 @@ def inject_guide() -> dict[str, Any]:
     """Give each registration and login screen its step of the instructions when the guided mode is on."""
     if not current_app.config.get("LAB_MODE") or not request.endpoint:
         return {"trainer_step": None}
-    return guide_context(trainer.step_for(request.endpoint, request.values.get("next")), trainer, db)
+    try:
+        next_url = request.values.get("next")
+    except HTTPException:  # a body over MAX_CONTENT_LENGTH: the 413 page renders without reading it
+        next_url = request.args.get("next")
+    return guide_context(trainer.step_for(request.endpoint, next_url), trainer, db)
 
 
 def register_template_globals(app: Flask) -> None:

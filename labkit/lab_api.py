@@ -31,9 +31,9 @@ def json_error(status: int, error: str, description: str) -> Response:
 
 
 def json_body() -> Any:
-    """Return the request's JSON body (``{}`` when empty); a body that is not JSON aborts with 400."""
+    """Return the request's JSON body; an empty body or one that is not JSON aborts with 400."""
     if not request.data:
-        return {}
+        abort(json_error(400, "invalid_request", "A JSON body is required (Content-Type: application/json)."))
     data = request.get_json(silent=True)
     if data is None:
         abort(json_error(400, "invalid_request", "The body must be JSON (Content-Type: application/json)."))
@@ -45,9 +45,20 @@ def reset_response(
     wipe: Callable[[Session, ResetOptions], dict[str, int]],
     seed_demo: Callable[[], dict],
 ) -> Response:
-    """Wipe the app as the request body's reset options say, re-seed the demo when asked, commit once."""
+    """Wipe the app as the request body's reset options say, re-seed the demo when asked, commit once.
+
+    The body must say ``demo`` (``{"demo": true}``: back to the demo start; ``{"demo": false}``: empty): an
+    empty body or ``{}`` never means "wipe everything".
+    """
+    data = json_body() if request.data else None
+    if not isinstance(data, dict) or "demo" not in data:
+        return json_error(
+            400,
+            "invalid_request",
+            'request: say what to reset to: {"demo": true} (the demo) or {"demo": false} (empty)',
+        )
     try:
-        options = reset_options(json_body(), source="request")
+        options = reset_options(data, source="request")
     except ScenarioError as exc:
         return json_error(400, "invalid_request", str(exc))
     return jsonify(reset_app(session, wipe, seed_demo, options))

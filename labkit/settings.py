@@ -17,6 +17,7 @@ from typing import Annotated
 from typing import Any
 from typing import ClassVar
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic import ValidationError
@@ -32,6 +33,11 @@ from shared.passwords import PRODUCTION_HASH
 
 #: Values that must be replaced before running with ``ENV = "production"``.
 DEV_SECRET_MARKER = "dev-only-"
+#: The shortest secret production accepts.
+MIN_SECRET_LENGTH = 32
+#: Host names every app answers to besides its public URL's: loopback, and the names ``make run`` gives the apps
+#: (browsers send ``*.localhost`` to loopback).
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]", "idp.localhost", "rp.localhost")
 
 
 class ConfigError(RuntimeError):
@@ -75,8 +81,11 @@ class AppSettings(BaseSettings):
     #: The setting holding the app's public base URL (decides ``SESSION_COOKIE_SECURE = "auto"``).
     PUBLIC_URL: ClassVar[str] = ""
 
-    ENV: Literal["development", "production"] = "development"
-    """``production`` refuses the development secrets and turns on Secure cookies."""
+    ENV: Literal["development", "production"] = Field(
+        default_factory=lambda: os.environ.get("FEDLAB_ENV") or "development"
+    )
+    """``production`` (also ``FEDLAB_ENV`` for both apps) turns lab mode off unless asked, refuses the development
+    and short secrets, turns on Secure cookies, and loopback no longer opens the lab without the token."""
     SECRET_KEY: str = DEV_SECRET_MARKER + "secret-key"
     """Signs the CSRF tokens (the session cookie carries only a random id)."""
     DATABASE_URL: str = ""
@@ -99,10 +108,19 @@ class AppSettings(BaseSettings):
     """Keep sessions in Redis at this URL (``REDIS_URL``, ``redis://127.0.0.1:6379/0``); empty: in the database."""
     SESSION_REDIS_PREFIX: str = "fedlab:"
     """The prefix of the app's session keys in Redis (each app has its own)."""
-    LAB_MODE: bool = True
-    """Serve the lab pages and the lab API (guarded by ``LAB_TOKEN``)."""
+    LAB_MODE: bool | None = None
+    """Serve the lab pages and the lab API (guarded by ``LAB_TOKEN``); unset: on, except in production."""
     LAB_TOKEN: str = DEV_SECRET_MARKER + "lab-token"
     """The ``X-Lab-Token`` the lab API and lab pages accept from other hosts than loopback."""
+    LAB_TOKEN_MAX_ATTEMPTS: int = Field(default=10, ge=1)
+    """Wrong lab tokens one address may send per ``LAB_TOKEN_WINDOW_SECONDS`` before it gets 429."""
+    LAB_TOKEN_WINDOW_SECONDS: int = Field(default=900, ge=1)
+    """The window of ``LAB_TOKEN_MAX_ATTEMPTS`` (each worker process counts on its own)."""
+    ALLOWED_HOSTS: Annotated[list[str], NoDecode] = []
+    """Further names (``host`` or ``host:port``) the lab accepts in ``Host`` and ``Origin``, besides loopback,
+    ``idp.localhost``/``rp.localhost`` and the public URL's host (JSON or comma-separated in the environment)."""
+    MAX_CONTENT_LENGTH: int = Field(default=1024 * 1024, ge=1024)
+    """The largest request body accepted, in bytes (larger: 413)."""
     PROXY_FIX_X_FOR: int = Field(default=0, ge=0)
     """Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (werkzeug ProxyFix);
     0 = none: the headers are ignored and ``request.remote_addr`` (loopback check of the lab API) is the peer's."""
@@ -125,7 +143,7 @@ class AppSettings(BaseSettings):
     MAIL_FROM: str = "no-reply@fedlab.lab"
     """The sender of outgoing mail."""
 
-    @field_validator("LANGUAGES", mode="before")
+    @field_validator("LANGUAGES", "ALLOWED_HOSTS", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         """Accept a JSON list or a comma-separated string."""
@@ -164,7 +182,11 @@ class AppSettings(BaseSettings):
         except ValidationError as exc:
             raise ConfigError(cls._describe(exc)) from None
         values = settings.model_dump()
+        if values["LAB_MODE"] is None:
+            values["LAB_MODE"] = values["ENV"] != "production"
         refuse_default_secrets(values, cls.SECRETS)
+        values["PUBLIC_BASE_URL"] = str(values.get(cls.PUBLIC_URL) or "").rstrip("/")
+        values["ALLOWED_HOSTS"] = allowed_hosts(values["PUBLIC_BASE_URL"], values["ALLOWED_HOSTS"])
         values.update(hash_settings(values))
         if values["SESSION_COOKIE_SECURE"] == "auto":
             public_url = str(values.get(cls.PUBLIC_URL, ""))
@@ -194,10 +216,29 @@ def hash_settings(settings: Mapping[str, Any]) -> dict[str, int]:
     }
 
 
+def allowed_hosts(public_url: str, extra: list[str]) -> list[str]:
+    """Return the names the app answers to: loopback, ``idp.localhost``/``rp.localhost``, the public URL's host, extras.
+
+    Lower-cased; an entry without a port matches any port.
+    """
+    names = [*LOCAL_HOSTS]
+    host = urlsplit(public_url).netloc.rpartition("@")[2].lower()
+    if host:
+        names.append(host)
+    names += [name.strip().lower() for name in extra if name.strip()]
+    return list(dict.fromkeys(names))
+
+
 def refuse_default_secrets(settings: Mapping[str, Any], names: tuple[str, ...] | list[str]) -> None:
-    """In production, raise if any named secret still holds its development default."""
+    """In production, raise if any named secret is empty, still its development default, or shorter than 32."""
     if settings.get("ENV") != "production":
         return
-    bad = [n for n in names if not settings.get(n) or str(settings.get(n)).startswith(DEV_SECRET_MARKER)]
-    if bad:
-        raise ConfigError("production refuses default secrets: set " + ", ".join(bad))
+    default = [n for n in names if not settings.get(n) or str(settings.get(n)).startswith(DEV_SECRET_MARKER)]
+    short = [n for n in names if n not in default and len(str(settings.get(n))) < MIN_SECRET_LENGTH]
+    problems = []
+    if default:
+        problems.append("default or empty secrets: set " + ", ".join(default))
+    if short:
+        problems.append(f"secrets shorter than {MIN_SECRET_LENGTH} characters: " + ", ".join(short))
+    if problems:
+        raise ConfigError("production refuses " + "; ".join(problems))

@@ -15,6 +15,7 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 from flask import Blueprint
 from flask import Flask
@@ -26,6 +27,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy import SQLAlchemy
@@ -34,6 +36,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from shared.localhost_names import install as resolve_localhost_names
 from shared.passwords import HashParams
 from shared.passwords import make_hasher
 
@@ -176,6 +179,17 @@ def setup_errors(app: Flask, db: SQLAlchemy) -> None:
         return render_template("error.html", code=500, title=ERROR_TITLES[500], message=""), 500
 
 
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but a document nested deeper than the parser can go is invalid JSON (400), not a 500."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse ``s``; too deep a nesting raises ``ValueError`` like any other invalid JSON."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def setup_sqlite(app: Flask, db: SQLAlchemy) -> None:
     """On SQLite, use write-ahead logging: readers no longer wait for a writer, and a commit costs one fsync.
 
@@ -237,12 +251,22 @@ def password_hasher():
 LAB_TOKEN_HEADER = "X-Lab-Token"
 
 
-def from_loopback() -> bool:
-    """Return whether the request comes from this machine (``request.remote_addr`` is a loopback address).
+#: Headers a reverse proxy adds: with any of them the request did not come from this machine's own browser.
+FORWARDED_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
 
-    Behind a reverse proxy the remote address is the proxy's, so loopback would be claimed for every
-    request: set ``PROXY_FIX_X_FOR`` so that the client's address from ``X-Forwarded-For`` is used.
+
+def from_loopback() -> bool:
+    """Return whether loopback opens the lab without the token: the request comes from this machine, directly.
+
+    Behind a reverse proxy on the same host every request would look like loopback, so loopback does not count
+    in production (``ENV``), when proxies are trusted (``PROXY_FIX_X_FOR`` > 0), or when the request carries a
+    proxy's forwarding header: then the lab token is needed.
     """
+    cfg = current_app.config
+    if cfg.get("ENV") == "production" or int(cfg.get("PROXY_FIX_X_FOR") or 0) > 0:
+        return False
+    if any(name in request.headers for name in FORWARDED_HEADERS):
+        return False
     try:
         address = ipaddress.ip_address(request.remote_addr or "")
     except ValueError:
@@ -261,25 +285,39 @@ def lab_token_ok() -> bool:
 def check_lab(api: bool) -> Any:
     """Refuse a lab request that may not go on; return ``None`` when it may.
 
-    404 unless ``LAB_MODE``; for the API, a 401 JSON response off loopback without the right
-    ``X-Lab-Token``; for a page off loopback, the lab token page unless this session gave the token.
+    404 unless ``LAB_MODE``; 403 for a foreign ``Host`` or a request another site made
+    (:mod:`labkit.same_site`); 429 for an address that sent too many wrong tokens; for the API, a 401 JSON
+    response off loopback without the right ``X-Lab-Token`` and 415 for a body that is not JSON; for a page
+    off loopback, the lab token page unless this session gave the token.
     """
+    from labkit import lab_access
+    from labkit.same_site import refuse_foreign
+    from labkit.same_site import refuse_non_json
+
     if not current_app.config.get("LAB_MODE"):
         abort(404)
-    if not api and not from_loopback() and not lab_token_ok():
-        from labkit.lab_access import unlocked
-
-        if not unlocked():
-            return redirect(url_for("lab_access.unlock", next=request.full_path.rstrip("?")))
-    if api and not from_loopback() and not lab_token_ok():
-        response = jsonify(
-            error="lab_token_required",
-            error_description=f"Send the lab token from the configuration in the {LAB_TOKEN_HEADER} header.",
-        )
-        response.status_code = 401
-        response.headers["WWW-Authenticate"] = f'LabToken header="{LAB_TOKEN_HEADER}"'
-        return response
-    return None
+    refused = refuse_foreign(api)
+    if refused is not None:
+        return refused
+    if not from_loopback():
+        if LAB_TOKEN_HEADER in request.headers:
+            wait = lab_access.token_retry_after()
+            if wait:
+                return lab_access.too_many(wait, api)
+            if not lab_token_ok():
+                lab_access.count_wrong_token()
+        if not lab_token_ok():
+            if api:
+                response = jsonify(
+                    error="lab_token_required",
+                    error_description=f"Send the lab token from the configuration in the {LAB_TOKEN_HEADER} header.",
+                )
+                response.status_code = 401
+                response.headers["WWW-Authenticate"] = f'LabToken header="{LAB_TOKEN_HEADER}"'
+                return response
+            if not lab_access.unlocked():
+                return redirect(url_for("lab_access.unlock", next=request.full_path.rstrip("?")))
+    return refuse_non_json() if api else None
 
 
 def lab_guard() -> Any:
@@ -314,9 +352,48 @@ def openapi_document(path: str) -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
+def base_url() -> str:
+    """Return the app's configured public base URL (``ISSUER`` / ``BASE_URL``), without the trailing slash.
+
+    Every URL that leaves the request (a link in a mail, a document naming the server) starts with it, never
+    with the request's ``Host``, which the client chooses.
+    """
+    return str(current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """Return the absolute URL of ``endpoint`` under the configured base URL (not the request's ``Host``)."""
+    return base_url() + url_for(endpoint, **values)
+
+
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _local(name: str) -> bool:
+    return name in LOCAL_NAMES or name.endswith(".localhost")
+
+
+def canonical_host_redirect() -> Any:
+    """Send a visitor on another local name of this app (127.0.0.1 for ``rp.localhost``) to the configured one.
+
+    For pages that start a login: the provider returns the browser to the configured base URL, and the
+    session cookie of another host name would not be there. Returns None when nothing needs to change.
+    """
+    from labkit.same_site import split_host
+
+    base = urlsplit(base_url())
+    here_name, here_port = split_host(request.host)
+    base_name, base_port = split_host(base.netloc)
+    if (here_name, here_port) == (base_name, base_port) or not (_local(here_name) and _local(base_name)):
+        return None
+    if (here_port or "80") != (base_port or "80"):
+        return None
+    return redirect(base_url() + request.full_path.rstrip("?"))
+
+
 def openapi_response(path: str) -> Any:
-    """Serve the OpenAPI description at ``path`` as JSON, with this server's URL as its ``servers``."""
-    document = {**openapi_document(path), "servers": [{"url": request.url_root.rstrip("/")}]}
+    """Serve the OpenAPI description at ``path`` as JSON, with the configured base URL as its ``servers``."""
+    document = {**openapi_document(path), "servers": [{"url": base_url()}]}
     response = jsonify(document)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -352,6 +429,8 @@ def setup_app(
     """Bind an app's extensions and the plumbing both apps share (the factories call only this)."""
     from labkit.lab_access import setup_lab_access
 
+    resolve_localhost_names()  # the back-channel reaches http://idp.localhost:5001 like the browser does
+    app.json = BoundedJSONProvider(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
     csrf.init_app(app)

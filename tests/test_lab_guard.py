@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.helpers.databases import CHEAP_HASHING
@@ -133,18 +135,22 @@ FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-
 
 
 @pytest.mark.parametrize("kind,path", [("idp", "/api/lab/traces"), ("rp", "/api/lab/state")])
-def test_without_proxy_fix_forwarded_headers_are_ignored(apps, kind, path):
+def test_without_proxy_fix_forwarded_headers_cannot_claim_loopback(apps, kind, path):
     client = apps(kind).test_client()
-    response = client.get(path, environ_base=LOOPBACK, headers=FORWARDED)
-    assert response.status_code == 200  # the peer is loopback; X-Forwarded-For cannot change that
-    assert "Strict-Transport-Security" not in response.headers  # nor X-Forwarded-Proto make it https
+    assert client.get(path, environ_base=LOOPBACK).status_code == 200  # this machine's own browser or tool
     spoofed = client.get(path, environ_base=REMOTE, headers={"X-Forwarded-For": "127.0.0.1"})
     assert spoofed.status_code == 401
+    # A reverse proxy on the same host nobody told the app about: its requests come from loopback but carry
+    # its forwarding headers, so loopback no longer opens the lab without the token.
+    for header in ({"X-Forwarded-For": "203.0.113.7"}, {"Forwarded": "for=203.0.113.7"}, {"X-Real-IP": "203.0.113.7"}):
+        proxied = client.get(path, environ_base=LOOPBACK, headers=header)
+        assert proxied.status_code == 401, header
+        assert "Strict-Transport-Security" not in proxied.headers  # nor X-Forwarded-Proto make it https
 
 
 @pytest.mark.parametrize("kind,path", [("idp", "/api/lab/traces"), ("rp", "/api/lab/state")])
-def test_with_proxy_fix_the_forwarded_client_address_counts(apps, kind, path):
-    app = apps(kind, PROXY_FIX_X_FOR=1)
+def test_with_proxy_fix_loopback_never_opens_the_lab_without_the_token(apps, kind, path):
+    app = apps(kind, PROXY_FIX_X_FOR=1, ALLOWED_HOSTS=["lab.example"])
     client = app.test_client()
     behind_proxy = client.get(path, environ_base=LOOPBACK, headers=FORWARDED)
     assert behind_proxy.status_code == 401  # the real client is 203.0.113.7, not the proxy on loopback
@@ -152,7 +158,55 @@ def test_with_proxy_fix_the_forwarded_client_address_counts(apps, kind, path):
     assert with_token.status_code == 200
     assert "Strict-Transport-Security" in with_token.headers  # X-Forwarded-Proto: https is honoured
     local = client.get(path, environ_base=LOOPBACK, headers={"X-Forwarded-For": "127.0.0.1"})
-    assert local.status_code == 200
+    assert local.status_code == 401  # behind a proxy every request may claim loopback: the token is needed
+    other_host = client.get(path, environ_base=LOOPBACK, headers={**FORWARDED, "X-Forwarded-Host": "evil.example"})
+    assert other_host.status_code == 403
+
+
+@pytest.mark.parametrize("kind,path", [("idp", "/api/lab/traces"), ("rp", "/api/lab/state")])
+def test_in_production_loopback_never_opens_the_lab_without_the_token(apps, kind, path):
+    secrets = {"SECRET_KEY": "s" * 32, "LAB_TOKEN": "t" * 32, "OPERATOR_PASSWORD": "o" * 32}
+    secrets["DEMO_CLIENT_SECRET"] = "c" * 32
+    app = apps(kind, ENV="production", LAB_MODE=True, **secrets)
+    client = app.test_client()
+    assert client.get(path, environ_base=LOOPBACK).status_code == 401
+    assert client.get(path, environ_base=LOOPBACK, headers={"X-Lab-Token": "t" * 32}).status_code == 200
+
+
+@pytest.mark.parametrize("kind,path", [("idp", "/api/lab/traces"), ("rp", "/api/lab/state")])
+def test_wrong_lab_tokens_are_limited_per_address(apps, kind, path):
+    app = apps(kind, LAB_TOKEN_MAX_ATTEMPTS=3, LAB_TOKEN_WINDOW_SECONDS=900)
+    client = app.test_client()
+    clock = app.extensions["clock"]
+    clock.freeze()
+    try:
+        for _ in range(3):
+            assert client.get(path, environ_base=REMOTE, headers={"X-Lab-Token": "guess"}).status_code == 401
+        limited = client.get(path, environ_base=REMOTE, headers={"X-Lab-Token": app.config["LAB_TOKEN"]})
+        assert limited.status_code == 429  # even the right token: the address has to wait
+        assert limited.get_json()["error"] == "too_many_attempts"
+        assert 0 < int(limited.headers["Retry-After"]) <= 900
+        other = {"REMOTE_ADDR": "198.51.100.9"}
+        assert client.get(path, environ_base=other, headers={"X-Lab-Token": app.config["LAB_TOKEN"]}).status_code == 200
+        clock.advance(timedelta(seconds=901))
+        again = client.get(path, environ_base=REMOTE, headers={"X-Lab-Token": app.config["LAB_TOKEN"]})
+        assert again.status_code == 200
+    finally:
+        clock.unfreeze()
+
+
+def test_the_lab_token_page_is_limited_too(apps):
+    from tests.helpers.forms import csrf_token
+
+    app = apps("idp", LAB_TOKEN_MAX_ATTEMPTS=2)
+    client = app.test_client()
+    data = {"csrf_token": csrf_token(client.get("/lab-access", environ_base=REMOTE).get_data(as_text=True))}
+    for _ in range(2):
+        assert client.post("/lab-access", data={**data, "token": "guess"}, environ_base=REMOTE).status_code == 401
+    limited = client.post("/lab-access", data={**data, "token": app.config["LAB_TOKEN"]}, environ_base=REMOTE)
+    assert limited.status_code == 429
+    assert "Retry-After" in limited.headers
+    assert "Слишком много неверных токенов" in limited.get_data(as_text=True)
 
 
 def test_proxy_fix_setting_comes_from_the_environment(monkeypatch):

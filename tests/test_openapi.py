@@ -121,7 +121,7 @@ def test_each_app_serves_its_description(kind, idp_client, rp_client):
     response = client.get("/api/openapi.json", environ_base={"REMOTE_ADDR": "203.0.113.7"})
     assert response.status_code == 200
     served = response.get_json()
-    assert served["servers"] == [{"url": "http://localhost"}]
+    assert served["servers"] == [{"url": "http://idp.test" if kind == "idp" else "http://rp.test"}]  # the base URL
     assert {k: v for k, v in served.items() if k != "servers"} == {
         k: v for k, v in load_spec(kind).items() if k != "servers"
     }

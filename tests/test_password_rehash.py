@@ -26,7 +26,7 @@ def _argon2(settings: dict) -> tuple[int, int, int]:
 def test_lab_mode_hashes_cheaply_and_production_strongly_unless_set(app):
     module = __import__(f"{app}.config", fromlist=["x"])
     settings = module.IdpSettings if app == "idp" else module.RpSettings
-    secrets = {name: "a-real-secret" for name in settings.SECRETS}
+    secrets = {name: "a-real-secret-of-32-characters-or-more" for name in settings.SECRETS}
     lab = settings.build({})
     assert _argon2(lab) == (LAB_HASH.time_cost, LAB_HASH.memory_cost, LAB_HASH.parallelism) == (1, 4096, 1)
     production = settings.build({"ENV": "production", **secrets})

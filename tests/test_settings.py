@@ -114,7 +114,7 @@ def test_bad_value_in_the_config_file_names_the_setting(tmp_path, monkeypatch):
     [
         ({}, False),
         ({"URL": "https://lab.example"}, True),
-        ({"ENV": "production", "SECRET_KEY": "real", "LAB_TOKEN": "real"}, True),
+        ({"ENV": "production", "SECRET_KEY": "r" * 32, "LAB_TOKEN": "t" * 32}, True),
         ({"URL": "https://lab.example", "SESSION_COOKIE_SECURE": False}, False),
         ({"SESSION_COOKIE_SECURE": "true"}, True),
     ],
@@ -129,7 +129,9 @@ def test_production_refuses_development_secrets_but_development_allows_them():
         refuse_default_secrets({"ENV": "production", "SECRET": "dev-only-x"}, ["SECRET"])
     with pytest.raises(ConfigError, match="SECRET"):
         refuse_default_secrets({"ENV": "production", "SECRET": ""}, ["SECRET"])
-    refuse_default_secrets({"ENV": "production", "SECRET": "a-real-secret"}, ["SECRET"])
+    with pytest.raises(ConfigError, match="shorter than 32 characters: SECRET"):
+        refuse_default_secrets({"ENV": "production", "SECRET": "short"}, ["SECRET"])
+    refuse_default_secrets({"ENV": "production", "SECRET": "a-real-secret-of-32-characters-or-more"}, ["SECRET"])
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         DemoSettings.build({"ENV": "production"})
 
@@ -161,3 +163,59 @@ def test_a_bad_value_fails_create_app_naming_the_setting(factory, variable, raw,
     monkeypatch.setenv(variable, raw)
     with pytest.raises(ConfigError, match=variable):
         module.create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+
+
+# --- production mode (issue 12) --------------------------------------------------------------------
+
+LONG_SECRETS = {
+    "SECRET_KEY": "k" * 32,
+    "LAB_TOKEN": "t" * 32,
+    "OPERATOR_PASSWORD": "o" * 32,
+    "DEMO_CLIENT_SECRET": "c" * 32,
+}
+
+
+@pytest.mark.parametrize("app", ["idp", "rp"])
+def test_fedlab_env_sets_both_apps_and_the_app_variable_overrides_it(app, monkeypatch):
+    module = __import__(f"{app}.config", fromlist=["x"])
+    for name in LONG_SECRETS:
+        monkeypatch.setenv(module.PREFIX + name, LONG_SECRETS[name])
+    monkeypatch.delenv(module.PREFIX + "ENV", raising=False)
+    monkeypatch.delenv(module.PREFIX + "LAB_MODE", raising=False)
+    monkeypatch.setenv("FEDLAB_ENV", "production")
+    assert module.build_config()["ENV"] == "production"
+    monkeypatch.setenv(module.PREFIX + "ENV", "development")
+    assert module.build_config()["ENV"] == "development"
+    monkeypatch.setenv("FEDLAB_ENV", "staging")
+    monkeypatch.delenv(module.PREFIX + "ENV")
+    with pytest.raises(ConfigError, match="ENV"):
+        module.build_config()
+
+
+@pytest.mark.parametrize("app", ["idp", "rp"])
+def test_production_turns_lab_mode_off_unless_asked(app, monkeypatch):
+    module = __import__(f"{app}.config", fromlist=["x"])
+    monkeypatch.delenv(module.PREFIX + "LAB_MODE", raising=False)
+    monkeypatch.delenv("FEDLAB_ENV", raising=False)
+    assert module.build_config(LONG_SECRETS)["LAB_MODE"] is True  # development: the lab is on
+    assert module.build_config({"ENV": "production", **LONG_SECRETS})["LAB_MODE"] is False
+    assert module.build_config({"ENV": "production", "LAB_MODE": True, **LONG_SECRETS})["LAB_MODE"] is True
+    monkeypatch.setenv(module.PREFIX + "LAB_MODE", "true")
+    assert module.build_config({"ENV": "production", **LONG_SECRETS})["LAB_MODE"] is True
+
+
+@pytest.mark.parametrize("app", ["idp", "rp"])
+def test_production_refuses_a_short_secret_key_with_a_clear_message(app, tmp_path):
+    module = __import__(app)
+    config = {"ENV": "production", **LONG_SECRETS, "SECRET_KEY": "abcde", "DATABASE_URL": f"sqlite:///{tmp_path}/x"}
+    with pytest.raises(ConfigError, match="shorter than 32 characters: SECRET_KEY"):
+        module.create_app(config)
+
+
+def test_production_app_without_lab_mode_has_no_lab(tmp_path):
+    from idp import create_app
+
+    app = create_app({"ENV": "production", **LONG_SECRETS, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+    client = app.test_client()
+    assert client.get("/lab").status_code == 404
+    assert client.post("/api/lab/reset", json={"demo": False}).status_code == 404

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from flask import jsonify
 from flask import render_template
-from sqlalchemy import text
 
 from idp.auth_session import current_account
 from idp.db import db
+from labkit.health import health_response
 
 bp = Blueprint("home", __name__)
 
@@ -21,6 +20,5 @@ def index():
 
 @bp.get("/healthz")
 def healthz():
-    """Answer 200 with a small JSON body when the app and its database respond."""
-    db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok", app="idp")
+    """Answer 200 with a small JSON body when the app and its database respond, else 503 with the reason."""
+    return health_response(db.session, "idp")

@@ -45,6 +45,7 @@ from idp.views.code_steps import flash_resend_refused
 from idp.views.code_steps import password_page
 from idp.views.code_steps import pending_or_restart
 from idp.views.code_steps import resend_state
+from labkit.web import external_url
 from labkit.web import password_hasher
 from shared.validators import format_phone
 
@@ -79,7 +80,7 @@ def _send(pending, secret: str) -> None:
         )
         inbox.send(db.session, "sms", pending.phone, body)
         return
-    link = url_for("registration.link", token=secret, _external=True)
+    link = external_url("registration.link", token=secret)
     body = _(
         "Здравствуйте, %(name)s!\n\nЧтобы подтвердить адрес электронной почты и продолжить регистрацию "
         "на Госуслугах, перейдите по ссылке (действует %(minutes)s мин.):\n\n%(link)s\n\n"

@@ -16,6 +16,7 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from labkit.web import canonical_host_redirect
 from labkit.web import password_hasher
 from rp.auth_session import end_sessions_of_user
 from rp.auth_session import login_user
@@ -207,6 +208,9 @@ def outcome(record_id: int):
 @bp.get("/login/esia/<name>")
 def entry(name: str):
     """The region's login page: "Войти через ГосУслуги", and the diary's own fields the seed says to leave empty."""
+    elsewhere = canonical_host_redirect()  # the provider returns to BASE_URL: start there, with its cookie
+    if elsewhere is not None:
+        return elsewhere
     region = get_region(db.session, name)
     if region is None:
         return render_template("esia/unknown_region.html", name=name), 404

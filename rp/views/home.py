@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from flask import jsonify
 from flask import redirect
 from flask import url_for
-from sqlalchemy import text
 
+from labkit.health import health_response
 from rp.extensions import db
 
 bp = Blueprint("home", __name__)
@@ -21,6 +20,5 @@ def index():
 
 @bp.get("/healthz")
 def healthz():
-    """Answer 200 with a small JSON body when the app and its database respond."""
-    db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok", app="rp")
+    """Answer 200 with a small JSON body when the app and its database respond, else 503 with the reason."""
+    return health_response(db.session, "rp")

@@ -74,6 +74,8 @@ def start_lab(tmp: Path, extra_env: dict[str, str] | None = None) -> Lab:
         "FEDLAB_RP_ARGON2_TIME_COST": "1",
         "FEDLAB_RP_ARGON2_MEMORY_COST": "8",
         "FEDLAB_RP_ARGON2_PARALLELISM": "1",
+        # The browser tests drive the apps on 127.0.0.1 (test_serve.py checks the idp.localhost / rp.localhost names).
+        "FEDLAB_HOST_NAMES": "0",
         **(extra_env or {}),
     }
     env.pop("DATABASE_URL", None)

@@ -42,7 +42,7 @@ def test_reset_wipes_the_lab_but_keeps_clients(idp_app, idp_client):
     assert count(idp_app, Message) == 0 and count(idp_app, LabSetting) == 0
     assert count(idp_app, OAuth2Client) == 1
 
-    response = idp_client.post("/api/lab/reset", json={"keep_clients": False})
+    response = idp_client.post("/api/lab/reset", json={"demo": False, "keep_clients": False})
     assert response.get_json() == {**response.get_json(), "reset": True, "demo": False}
     assert count(idp_app, Account) == 0 and count(idp_app, OAuth2Client) == 0
 
@@ -101,19 +101,26 @@ def test_an_account_the_idp_refuses_rolls_everything_back(idp_app, idp_client):
 
 def test_not_json_and_not_an_object_are_400(idp_client):
     response = idp_client.post("/api/lab/scenario", data="title: x", content_type="text/yaml")
+    assert response.status_code == 415 and response.get_json()["error"] == "unsupported_media_type"
+    response = idp_client.post("/api/lab/scenario", data="title: x", content_type="application/json")
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_request"
     assert idp_client.post("/api/lab/scenario", json=[1, 2]).get_json()["error"] == "invalid_scenario"
     assert idp_client.post("/api/lab/reset", json={"demo": "yes"}).get_json()["error"] == "invalid_request"
 
 
 def test_off_loopback_the_lab_token_is_required(idp_app, idp_client):
-    response = idp_client.post("/api/lab/reset", json={}, environ_base=REMOTE)
+    response = idp_client.post("/api/lab/reset", json={"demo": False}, environ_base=REMOTE)
     assert response.status_code == 401
     assert response.get_json()["error"] == "lab_token_required"
-    wrong = idp_client.post("/api/lab/reset", json={}, environ_base=REMOTE, headers={"X-Lab-Token": "nope"})
+    wrong = idp_client.post(
+        "/api/lab/reset", json={"demo": False}, environ_base=REMOTE, headers={"X-Lab-Token": "nope"}
+    )
     assert wrong.status_code == 401
     right = idp_client.post(
-        "/api/lab/reset", json={}, environ_base=REMOTE, headers={"X-Lab-Token": idp_app.config["LAB_TOKEN"]}
+        "/api/lab/reset",
+        json={"demo": False},
+        environ_base=REMOTE,
+        headers={"X-Lab-Token": idp_app.config["LAB_TOKEN"]},
     )
     assert right.status_code == 200
 

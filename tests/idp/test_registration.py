@@ -123,7 +123,7 @@ def _link_path(app) -> str:
     mail = inbox(app, EMAIL)[-1]
     assert mail.channel == "email" and mail.subject
     url = re.search(r"https?://\S+", mail.body).group(0)
-    assert url.startswith("http://localhost/registration/link/")  # absolute, to the IdP
+    assert url.startswith("http://idp.test/registration/link/")  # absolute, to the IdP (its ISSUER)
     return urlsplit(url).path
 
 

@@ -67,10 +67,10 @@ def test_loading_again_replaces_the_previous_scenario(rp_app, rp_client):
 
 def test_reset_empties_the_diary_but_keeps_regions(rp_app, rp_client):
     load(rp_client, "already-linked")
-    response = rp_client.post("/api/lab/reset", json={})
+    response = rp_client.post("/api/lab/reset", json={"demo": False})
     assert response.status_code == 200 and response.get_json()["demo"] is False
     assert count(rp_app, Person) == 0 and count(rp_app, Region) == 1
-    rp_client.post("/api/lab/reset", json={"keep_regions": False})
+    rp_client.post("/api/lab/reset", json={"demo": False, "keep_regions": False})
     assert count(rp_app, Region) == 0
 
 
@@ -82,15 +82,18 @@ def test_a_bad_document_is_400_and_writes_nothing(rp_app, rp_client):
     assert body["error"] == "invalid_scenario"
     assert body["error_description"].startswith("request: login.account: no IdP account")
     assert rp_client.get("/api/lab/state").get_json()["links"][0]["login"] == "belov.i"
-    bad_reset = rp_client.post("/api/lab/reset", json={"keep_regions": "no"})
+    bad_reset = rp_client.post("/api/lab/reset", json={"demo": False, "keep_regions": "no"})
     assert bad_reset.status_code == 400 and count(rp_app, Person) == 1
 
 
 def test_off_loopback_the_lab_token_is_required(rp_app, rp_client):
-    assert rp_client.post("/api/lab/reset", json={}, environ_base=REMOTE).status_code == 401
+    assert rp_client.post("/api/lab/reset", json={"demo": False}, environ_base=REMOTE).status_code == 401
     assert rp_client.get("/api/lab/state", environ_base=REMOTE).status_code == 401
     ok = rp_client.post(
-        "/api/lab/reset", json={}, environ_base=REMOTE, headers={"X-Lab-Token": rp_app.config["LAB_TOKEN"]}
+        "/api/lab/reset",
+        json={"demo": False},
+        environ_base=REMOTE,
+        headers={"X-Lab-Token": rp_app.config["LAB_TOKEN"]},
     )
     assert ok.status_code == 200
 

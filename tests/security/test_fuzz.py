@@ -13,6 +13,7 @@ Checks per request: no status 500 and no exception (``PROPAGATE_EXCEPTIONS`` mak
 from __future__ import annotations
 
 import inspect
+import json
 import random
 import re
 import tempfile
@@ -305,6 +306,35 @@ class Fuzzer:
         for top in (self.rng.choice(WRONG_TYPES), self._json_object(fields)):
             self.send(method, path, json=top, headers={"X-CSRFToken": self.csrf} if self.csrf else {})
         self.send(method, path, data="{not json", content_type="application/json")
+        if path.startswith("/api/lab/"):
+            self.fuzz_lab_api(method, path, fields)
+
+    def fuzz_lab_api(self, method: str, path: str, fields: dict[str, str]) -> None:
+        """What another web page or a hostile client sends to the lab API: each must be refused, none a write.
+
+        Form and text bodies, JSON nested 5,000 levels, a body over the size limit, a rebinding ``Host`` and
+        a cross-site ``Origin`` / ``Sec-Fetch-Site`` (with a body the API would otherwise accept).
+        """
+        valid = {"demo": False} if path == "/api/lab/reset" else self._json_object(fields)
+        cases: list[dict[str, Any]] = [
+            {"data": {"demo": "false"}},
+            {"data": b"", "content_type": "application/x-www-form-urlencoded"},
+            {"data": json.dumps(valid), "content_type": "text/plain"},
+            {"data": "[" * 5000 + "]" * 5000, "content_type": "application/json"},
+            {"data": '{"a":' * 5000 + "1" + "}" * 5000, "content_type": "application/json"},
+            {"data": '{"x": "' + "y" * (2 * 1024 * 1024) + '"}', "content_type": "application/json"},
+            {"json": valid, "headers": {"Host": "rebind.attacker.example"}},
+            {"json": valid, "headers": {"Origin": "http://evil.example"}},
+            {"json": valid, "headers": {"Origin": "null"}},
+            {"json": valid, "headers": {"Sec-Fetch-Site": "cross-site"}},
+        ]
+        nested = (cases[3], cases[4])  # a route that never reads its body may answer 200: only no 500 there
+        for kwargs in cases:
+            response = self.send(method, path, **kwargs)
+            if response is not None and response.status_code < 400 and kwargs not in nested:
+                self.problems.append(f"lab API accepted {response.status_code} <- {method} {path} {_describe(kwargs)}")
+            if response is not None and "yyyyyyyyyy" in response.get_data(as_text=True):
+                self.problems.append(f"oversized body echoed <- {method} {path}")
 
     def _json_object(self, fields: dict[str, str]) -> dict[str, Any]:
         keys = list(fields) + self.rng.sample(self.names, min(len(self.names), 6))

@@ -126,9 +126,9 @@ def _idp(tmp_path, **config):
 
     settings = {
         "TESTING": True,
-        "SECRET_KEY": "test-idp-secret",
-        "LAB_TOKEN": "test-lab-token",
-        "OPERATOR_PASSWORD": "test-operator-password",
+        "SECRET_KEY": "test-idp-secret-of-32-characters-at-least",
+        "LAB_TOKEN": "test-lab-token-of-32-characters-at-least",
+        "OPERATOR_PASSWORD": "test-operator-password-of-32-characters",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'idp.sqlite'}",
         **CHEAP_HASHING,
         **config,
@@ -144,9 +144,9 @@ def _rp(tmp_path, **config):
 
     settings = {
         "TESTING": True,
-        "SECRET_KEY": "test-rp-secret",
-        "LAB_TOKEN": "test-lab-token",
-        "DEMO_CLIENT_SECRET": "test-client-secret",
+        "SECRET_KEY": "test-rp-secret-of-32-characters-at-least",
+        "LAB_TOKEN": "test-lab-token-of-32-characters-at-least",
+        "DEMO_CLIENT_SECRET": "test-client-secret-of-32-characters-at-least",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'rp.sqlite'}",
         **CHEAP_HASHING,
         **config,

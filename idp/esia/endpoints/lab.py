@@ -20,6 +20,7 @@ from idp.domain import clients as client_domain
 from idp.esia import certificates
 from idp.esia.endpoints import common
 from idp.extensions import csrf
+from labkit.web import base_url
 from labkit.web import check_lab
 from shared import esia_crypto
 
@@ -80,7 +81,7 @@ def page():
         "esia/lab.html",
         keys=keys,
         issuer=common.esia_issuer(),
-        base_url=request.url_root.rstrip("/"),
+        base_url=base_url(),
         clients=[(c, certificates.esia_json(c)) for c in esia_clients],
         window=common.setting("ESIA_TIMESTAMP_WINDOW_SECONDS"),
     )
@@ -98,7 +99,7 @@ def api_keys():
     refused = check_lab(api=True)
     if refused is not None:
         return refused
-    return jsonify(issuer=common.esia_issuer(), base_url=request.url_root.rstrip("/"), keys=verification_keys())
+    return jsonify(issuer=common.esia_issuer(), base_url=base_url(), keys=verification_keys())
 
 
 @bp.get("/api/lab/clients")

@@ -21,6 +21,7 @@ from idp.extensions import csrf
 from idp.models.accounts import Account
 from idp.oidc import consents
 from idp.oidc import context
+from labkit.web import base_url
 
 bp = Blueprint("esia_rest", __name__)
 csrf.exempt(bp)
@@ -66,7 +67,7 @@ def _embed():
 
 
 def _base(oid: str) -> str:
-    return request.url_root.rstrip("/") + f"/rs/prns/{oid}"
+    return base_url() + f"/rs/prns/{oid}"
 
 
 def _json(data):

@@ -43,8 +43,8 @@ def test_person_with_a_trailing_slash_as_npm_esia_asks(gost, token, person):
 def test_collections_list_absolute_element_urls(gost, token, person):
     ctts = _get(gost, f"/rs/prns/{person.oid}/ctts", token).get_json()
     assert ctts["stateFacts"] == ["hasSize"] and ctts["size"] == 2
-    assert all(url.startswith(f"http://localhost/rs/prns/{person.oid}/ctts/") for url in ctts["elements"])
-    one = _get(gost, ctts["elements"][0].replace("http://localhost", ""), token).get_json()
+    assert all(url.startswith(f"http://idp.test/rs/prns/{person.oid}/ctts/") for url in ctts["elements"])
+    one = _get(gost, ctts["elements"][0].replace("http://idp.test", ""), token).get_json()
     assert one["type"] == "MBT" and one["value"] == "+7(916)1234567" and one["vrfStu"] in ("VERIFIED", "NOT_VERIFIED")
 
 
