@@ -59,8 +59,11 @@ def refusal(status: int, error: str, description: Any, api: bool) -> Response:
     if api or best == "application/json" or request.path.endswith(".json"):
         response = jsonify(error=error, error_description=str(description))
     else:
+        from labkit.web import ERROR_TITLES
+
+        title = ERROR_TITLES.get(status, ERROR_TITLES[403])
         response = current_app.make_response(
-            render_template("error.html", code=status, title=_l("Доступ запрещён"), message=description)
+            render_template("error.html", code=status, title=title, message=description)
         )
     response.status_code = status
     return response
