@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers.served_idp import free_port
+
 
 @pytest.fixture(autouse=True)
 def restored_environment(monkeypatch):
@@ -34,13 +36,25 @@ def test_healthz_with_the_database_unreachable_is_503_with_the_reason(kind):
     assert "nobody@" not in body["reason"]  # no credentials of the URL
 
 
+def refuse_to_start(monkeypatch) -> None:
+    """Make starting a server fail the test at once (a wrong start must not leave gunicorn running)."""
+    import fedlab.serve
+
+    def started(*args, **kwargs):
+        raise AssertionError(f"fedlab serve started a server: {args[0] if args else kwargs}")
+
+    monkeypatch.setattr(fedlab.serve.subprocess, "Popen", started)
+
+
 def test_serve_says_the_database_is_down_instead_of_starting(monkeypatch, capsys, tmp_path):
     from fedlab.serve import serve_both
 
+    refuse_to_start(monkeypatch)
+
     monkeypatch.setenv("FEDLAB_IDP_DATABASE_URL", f"sqlite:///{tmp_path / 'idp.sqlite'}")
     monkeypatch.setenv("FEDLAB_RP_DATABASE_URL", UNREACHABLE)
-    monkeypatch.setenv("FEDLAB_IDP_PORT", "7191")
-    monkeypatch.setenv("FEDLAB_RP_PORT", "7192")
+    monkeypatch.setenv("FEDLAB_IDP_PORT", str(free_port()))
+    monkeypatch.setenv("FEDLAB_RP_PORT", str(free_port()))
     status = serve_both(workers=1)
     assert status != 0
     err = capsys.readouterr().err
@@ -53,6 +67,7 @@ def test_serve_says_the_database_is_down_instead_of_starting(monkeypatch, capsys
 def test_serve_says_which_setting_production_refuses_instead_of_starting(monkeypatch, capsys, tmp_path):
     from fedlab.serve import serve_both
 
+    refuse_to_start(monkeypatch)
     monkeypatch.setenv("FEDLAB_ENV", "production")
     monkeypatch.setenv("FEDLAB_IDP_SECRET_KEY", "short")
     monkeypatch.setenv("FEDLAB_IDP_DATABASE_URL", f"sqlite:///{tmp_path / 'idp.sqlite'}")
