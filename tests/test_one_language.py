@@ -21,6 +21,7 @@ from tests.idp.oidc.helpers import ISSUER
 from tests.idp.oidc.helpers import REDIRECT
 from tests.idp.oidc.helpers import make_account
 from tests.rp.fakeop import add_person
+from tests.rp.fakeop import press_gosuslugi_button
 
 CLIENT_ID = "dnevnik"
 CLIENT_SECRET = "s3cret-of-the-diary"
@@ -87,7 +88,7 @@ def test_the_diary_asks_the_idp_for_its_language_and_keeps_it(federation, idp_ap
     rp, idp = rp_app.test_client(), idp_app.test_client()
     rp.get(f"/login?lang={lang}")
 
-    start = rp.get("/login/esia/test")
+    start = press_gosuslugi_button(rp)
     assert start.status_code == 302
     assert parse_qs(urlsplit(start.headers["Location"]).query)["ui_locales"] == [lang]
 
@@ -118,7 +119,7 @@ def test_the_diary_asks_the_idp_for_its_language_and_keeps_it(federation, idp_ap
 def test_a_language_picked_at_the_idp_wins_for_the_rest_of_that_login(federation, idp_app, rp_app):
     rp, idp = rp_app.test_client(), idp_app.test_client()
     rp.get("/login?lang=en")
-    start = rp.get("/login/esia/test")
+    start = press_gosuslugi_button(rp)
     to_login = idp.get(local(start.headers["Location"]))
     # The person prefers Russian at the IdP: the switcher keeps the login's return address.
     login_page = idp.get(local(to_login.headers["Location"]) + "&lang=ru")

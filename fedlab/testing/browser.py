@@ -66,11 +66,30 @@ def _submit(session: requests.Session, page: requests.Response, attrs: dict, fie
     return session.post(action, data=fields, allow_redirects=False, timeout=TIMEOUT)
 
 
+def press_button(session: requests.Session, url: str) -> requests.Response:
+    """Open the page at ``url`` and submit its form that posts back to it (the diary's «Войти через ГосУслуги»)."""
+    page = session.get(url, allow_redirects=False, timeout=TIMEOUT)
+    path = urlsplit(url).path
+    form = next((f for a, f, _ in _forms(page.text) if urlsplit(a.get("action") or "").path == path), None)
+    if form is None:
+        raise AuthorizeError(f"no «Войти через ГосУслуги» button at {url}: {_describe(page)}")
+    return session.post(url, data=form, allow_redirects=False, timeout=TIMEOUT)
+
+
 def drive(
-    session: requests.Session, url: str, redirect_uri: str, person: LabAccount, consent: bool = True
+    session: requests.Session,
+    url: str,
+    redirect_uri: str,
+    person: LabAccount,
+    consent: bool = True,
+    press: bool = False,
 ) -> dict[str, str]:
-    """Open ``url``, log in as ``person``, answer the consent page; return the query the client got back."""
-    response = _follow(session, session.get(url, allow_redirects=False, timeout=TIMEOUT), redirect_uri)
+    """Open ``url``, log in as ``person``, answer the consent page; return the query the client got back.
+
+    ``press``: ``url`` is a page whose button starts the login (the diary's region page), so press it first.
+    """
+    first = press_button(session, url) if press else session.get(url, allow_redirects=False, timeout=TIMEOUT)
+    response = _follow(session, first, redirect_uri)
     seen: list[str] = []
     for _ in range(MAX_STEPS):
         if response.status_code in (301, 302, 303, 307, 308):

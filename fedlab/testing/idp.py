@@ -180,9 +180,11 @@ class IdpHandle:
 
     def reset(self) -> None:
         """Return the IdP to the state the session started with (the snapshot), clocks to real time."""
+        from idp.oidc import trace
         from idp.oidc.client_jwks import forget_cache
 
         forget_cache()
+        trace.flush()  # the trace writer's waiting exchanges land before the snapshot is put back, not after
         self._esia_used = 0
         if self.served is not None:
             self.served.restore()

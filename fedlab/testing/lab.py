@@ -178,7 +178,7 @@ class LabHandle(IdpHandle):
         lab = Lab(self.url, self.rp_url)
         before = lab.latest_record_id()
         session = requests.Session()
-        query = drive(session, f"{self.rp_url}/login/esia/{region}", self.callback_uri, person, consent)
+        query = drive(session, f"{self.rp_url}/login/esia/{region}", self.callback_uri, person, consent, press=True)
         landed = session.get(f"{self.callback_uri}?{urlencode(query)}", allow_redirects=False, timeout=30)
         _follow(session, landed, "\0")
         records = lab.records_after(before)
