@@ -168,10 +168,12 @@ class Browser:
         url = f"{self.lab.rp_url}/login/esia/{region}"
         page = self.open("GET", url)
         action = f"/login/esia/{region}"
-        form = next((f for a, f, _ in _forms(page.text) if (a.get("action") or "").endswith(action)), None)
-        if form is None:
+        found = next(((a, f) for a, f, _ in _forms(page.text) if (a.get("action") or "").endswith(action)), None)
+        if found is None:
             raise LabError(f"no «Войти через ГосУслуги» button on {self.url} ({page.status_code})")
-        return self.open("POST", url, form)
+        attrs, form = found
+        # The page may have moved to the diary's own host name (its cookie lives there): post where it is.
+        return self.open("POST", urljoin(self.url, attrs.get("action") or self.url), form)
 
 
 def drive_login(lab: Lab, scenario: Scenario) -> list[str]:

@@ -91,8 +91,12 @@ def login_as(lab, scenario: scenarios.Scenario, browser: Browser | None = None):
 
 
 def submit(browser: Browser, response: requests.Response, **values: str) -> requests.Response:
-    """Post the page's form (the one with a CSRF token) as a browser would, with ``values`` typed in."""
-    forms = [(a, f) for a, f, _ in _forms(response.text) if "csrf_token" in f and set(values) <= set(f)]
+    """Post the page's form (the one with a CSRF token; not the menu's «Выход») as a browser would, with ``values``."""
+    forms = [
+        (a, f)
+        for a, f, _ in _forms(response.text)
+        if "csrf_token" in f and set(values) <= set(f) and not (a.get("action") or "").endswith("/logout")
+    ]
     assert forms, f"no form with {sorted(values)} on {browser.url}: {text(response)[:300]}"
     attrs, fields = forms[0]
     fields.update(values)
