@@ -80,11 +80,14 @@ def refuse_foreign(api: bool) -> Response | None:
             api,
         )
     origin = request.headers.get("Origin")
-    if origin is not None:
+    fetch_site = request.headers.get("Sec-Fetch-Site", "").lower()
+    # The apps send ``Referrer-Policy: no-referrer``, so a browser posts their own forms with ``Origin: null``;
+    # its ``Sec-Fetch-Site: same-origin`` (which no page can set) then says where the form was.
+    own_form = origin is not None and origin.strip().lower() == "null" and fetch_site == "same-origin"
+    if origin is not None and not own_form:
         host = origin_host(origin)
         if host is None or not host_allowed(host, allowed):
             return cross_site(api)
-    fetch_site = request.headers.get("Sec-Fetch-Site", "").lower()
     if fetch_site == "cross-site" and not top_level_navigation():
         return cross_site(api)
     return None

@@ -76,6 +76,7 @@ def test_every_idp_page_passes_axe(a11y_lab, audit, lang):
 
     # Registration: every step, each first with errors.
     audit.visit(idp + "/registration", "registration")
+    audit.submit("registration by phone, empty")
     audit.visit(idp + "/registration/other", "registration, the other way")
     audit.submit("registration, empty")
     fill(page, "last_name", "Орлова")

@@ -47,7 +47,9 @@ def readme_steps() -> Steps:
     steps = dict(re.findall(r"^(\d)\. (.*?)(?=^\d\. |^\s*$)", body, re.S | re.M))
     assert set(steps) == {"1", "2", "3", "4", "5"}, steps.keys()
     command = re.match(r"`([^`]+)`", steps["1"]).group(1)
-    page = re.search(r"http://127\.0\.0\.1:5002(/\S*) and press \"Войти через ГосУслуги\"", steps["2"])
+    # The README shows the diary under its own name (rp.localhost); the browser tests serve it on 127.0.0.1.
+    diary_url = r"http://(?:rp\.localhost|127\.0\.0\.1):5002"
+    page = re.search(diary_url + r"(/\S*) and press \"Войти через ГосУслуги\"", steps["2"])
     idp = re.search(r"log in with `([^`]+)` / `([^`]+)` and press \"Предоставить\"", steps["3"])
     quoted = re.search(r"«([^»]+)»", steps["4"])
     diary = re.search(r"enter `([^`]+)` / `([^`]+)`, press \"Привязать\", confirm with\s+\"Привязать\"", steps["5"])
@@ -104,7 +106,7 @@ def test_readme_steps_reproduce_and_fix_profile_not_found(lab, page):
     row = differing.first
     assert row.is_visible()
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-    assert cells[0] == "middle_name"
+    assert cells[0] == "Отчество"  # the why panel names the field (rp/labels.py), not the claim
     assert cells[1] in ("", "—") and cells[3] == "Викторович", cells
 
     # 5. The diary login and password on the same page, "Привязать", then confirm with "Привязать".
