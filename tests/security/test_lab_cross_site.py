@@ -162,6 +162,16 @@ def test_lab_page_forms_refuse_cross_site_posts(idp_app, idp_client):
     assert own.status_code in (200, 302)
 
 
+def test_a_browsers_own_form_post_with_origin_null_is_accepted(idp_app, idp_client):
+    """The apps send ``Referrer-Policy: no-referrer``, so Chromium posts their own forms with ``Origin: null``."""
+    data = {"csrf_token": csrf_token(idp_client.get("/lab").get_data(as_text=True))}
+    own = {"Origin": "null", "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate"}
+    assert idp_client.post("/lab/clock/reset", data=data, headers=own).status_code in (200, 302)
+    other = {"Origin": "null", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+    assert idp_client.post("/lab/clock/reset", data=data, headers=other).status_code == 403
+    assert idp_client.post("/lab/clock/reset", data=data, headers={"Origin": "null"}).status_code == 403
+
+
 def test_a_cross_site_link_to_a_lab_page_still_opens_it(idp_client, rp_client):
     """A top-level navigation (a link from the other app or a tutorial page) reads nothing a script could see."""
     navigate = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
