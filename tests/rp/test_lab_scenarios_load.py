@@ -39,7 +39,7 @@ def test_every_scenario_has_a_load_button_beside_its_expected_outcome(app):
         assert f'action="/lab/scenarios/{scenario.name}/load"' in row
         assert 'name="csrf_token"' in row and ">Загрузить</button>" in row
         assert 'data-busy="Загружается…"' in row
-    assert '<script src="/static/busy.js" defer></script>' in page
+    assert '<script src="/static/labkit/busy.js" defer></script>' in page
 
 
 @responses.activate
