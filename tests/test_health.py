@@ -36,6 +36,17 @@ def test_healthz_with_the_database_unreachable_is_503_with_the_reason(kind):
     assert "nobody@" not in body["reason"]  # no credentials of the URL
 
 
+@pytest.fixture(autouse=True)
+def kept_environment():
+    """Put the process environment back afterwards: ``serve_both`` fills in the apps' URL settings there."""
+    import os
+
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
 def refuse_to_start(monkeypatch) -> None:
     """Make starting a server fail the test at once (a wrong start must not leave gunicorn running)."""
     import fedlab.serve
