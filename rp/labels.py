@@ -124,10 +124,38 @@ def linking_field_label(field: str) -> str:
 
 def linking_decision(record: Any) -> str:
     """Say in the person's language what a linking record decided (the stored ``detail`` stays for the logs)."""
+    history = record.history or []
+    login = history[-1].get("login") if history and history[-1].get("outcome") == record.outcome else None
+    return _linking_outcome(record, record.outcome, login, record.detail)
+
+
+def linking_history_entry(record: Any, entry: dict[str, Any]) -> str:
+    """Say in the person's language what one entry of a linking record's history decided."""
+    return _linking_outcome(record, entry.get("outcome", ""), entry.get("login"), entry.get("detail", ""))
+
+
+def _linking_outcome(record: Any, outcome: str, login: str | None, detail: str) -> str:
+    """The text of one outcome; ``login`` is the diary login a later step named (absent in older records)."""
     candidates = record.candidates or []
     matching = [c.get("login") or "—" for c in candidates if c.get("match")]
-    compared = len(candidates)
-    outcome = record.outcome
+    if login is not None:
+        later = {
+            "linked_diary_login": gettext("привязана к логину дневника %(login)s по его паролю", login=login),
+            "linked_first_login": gettext("привязана к логину дневника %(login)s при первом входе", login=login),
+            "signed_in": gettext(
+                "логин дневника %(login)s уже был привязан к этой учётной записи госуслуг: вход выполнен", login=login
+            ),
+            "conflict_user_linked": gettext(
+                "логин дневника %(login)s привязан к другой учётной записи госуслуг", login=login
+            ),
+            "conflict_subject_linked": gettext(
+                "привязка к логину дневника %(login)s отклонена: эта учётная запись госуслуг привязана к другому "
+                "профилю Дневника",
+                login=login,
+            ),
+        }
+        if outcome in later:
+            return later[outcome]
     if outcome == "signed_in":
         return gettext("уже привязана по (issuer, subject): вход выполнен")
     if outcome == "insufficient":
@@ -153,9 +181,11 @@ def linking_decision(record: Any) -> str:
         return ngettext(
             "ни один профиль дневника не совпал по всем шести полям (сравнён %(num)d профиль)",
             "ни один профиль дневника не совпал по всем шести полям (сравнено %(num)d профилей)",
-            compared,
+            len(candidates),
         )
-    return record.detail
+    if outcome == "legacy_attempts_exhausted":
+        return gettext("исчерпаны попытки ввода пароля Дневника на странице «профиль не найден»")
+    return detail
 
 
 def scenario_outcomes() -> dict[str, str]:
@@ -187,4 +217,5 @@ def template_globals() -> dict[str, Callable[..., str]]:
         "period_label": period_label,
         "linking_field_label": linking_field_label,
         "linking_decision": linking_decision,
+        "linking_history_entry": linking_history_entry,
     }

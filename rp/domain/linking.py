@@ -196,8 +196,12 @@ def new_record(
     return record
 
 
-def _entry(outcome: str, detail: str, user_id: int | None = None) -> dict[str, Any]:
-    return {"at": clock.real().isoformat() + "Z", "outcome": outcome, "detail": detail, "user_id": user_id}
+def _entry(outcome: str, detail: str, user_id: int | None = None, login: str | None = None) -> dict[str, Any]:
+    """One history entry: the English ``detail`` is for logs; ``login`` lets a page tell it in its language."""
+    entry = {"at": clock.real().isoformat() + "Z", "outcome": outcome, "detail": detail, "user_id": user_id}
+    if login is not None:
+        entry["login"] = login
+    return entry
 
 
 def _decided(session: Session, record: LinkingRecord) -> None:
@@ -206,7 +210,9 @@ def _decided(session: Session, record: LinkingRecord) -> None:
     session.flush()
 
 
-def _change(record: LinkingRecord, outcome: str, detail: str, user_id: int | None = None) -> None:
+def _change(
+    record: LinkingRecord, outcome: str, detail: str, user_id: int | None = None, login: str | None = None
+) -> None:
     """Change a record's outcome, keeping every earlier one in its history (a repeat is not added twice)."""
     if user_id is not None:
         record.user_id = user_id
@@ -214,7 +220,7 @@ def _change(record: LinkingRecord, outcome: str, detail: str, user_id: int | Non
     history = list(record.history or [])
     if history and (history[-1]["outcome"], history[-1]["detail"]) == (outcome, detail):
         return
-    record.history = [*history, _entry(outcome, detail, record.user_id)]
+    record.history = [*history, _entry(outcome, detail, record.user_id, login)]
 
 
 def state_hash(state: str | None) -> str | None:
@@ -332,7 +338,8 @@ def link(
             identity = Identity(user_id=user.id, issuer=issuer, subject=subject)
             session.add(identity)
             if record is not None:
-                _change(record, f"linked_{method}", f"linked to diary login {user.login!r} by {method}", user.id)
+                detail = f"linked to diary login {user.login!r} by {method}"
+                _change(record, f"linked_{method}", detail, user.id, user.login)
         return identity
     except IntegrityError:
         session.expire_all()
@@ -350,9 +357,11 @@ def link(
             "signed_in",
             f"diary login {user.login!r} was linked to this Gosuslugi account already (another browser)",
             user_id,
+            login=user.login,
         )
     else:
-        note_outcome(session, record_id, f"conflict_{conflict.code}", f"link to diary login {user.login!r} refused")
+        detail = f"link to diary login {user.login!r} refused"
+        note_outcome(session, record_id, f"conflict_{conflict.code}", detail, login=user.login)
     raise conflict
 
 
@@ -371,7 +380,13 @@ def linked_to(user: User, issuer: str, subject: str) -> str | None:
 
 
 def note_outcome(
-    session: Session, record_id: int | None, outcome: str, detail: str, user_id: int | None = None
+    session: Session,
+    record_id: int | None,
+    outcome: str,
+    detail: str,
+    user_id: int | None = None,
+    *,
+    login: str | None = None,
 ) -> None:
     """Change a record's outcome and detail, keeping the earlier ones in its history (not committed).
 
@@ -380,7 +395,7 @@ def note_outcome(
     record = session.get(LinkingRecord, record_id) if record_id else None
     if record is None:
         return
-    _change(record, outcome, detail, user_id)
+    _change(record, outcome, detail, user_id, login)
 
 
 def count_legacy_failure(session: Session, record_id: int) -> int:

@@ -502,6 +502,7 @@ def not_found():
                     "signed_in",
                     f"diary login {result.user.login!r} was linked to this Gosuslugi account already",
                     result.user.id,
+                    login=result.user.login,
                 )
                 db.session.commit()
                 return _signed_in_already(result.user, pending)
@@ -511,6 +512,7 @@ def not_found():
                     pending["record_id"],
                     "conflict_user_linked",
                     f"diary login {result.user.login!r} is linked to another Gosuslugi account",
+                    login=result.user.login,
                 )
                 db.session.commit()
                 return _conflict_page("user_linked", pending["record_id"])

@@ -94,3 +94,39 @@ def _attrs():
     from tests.rp.test_linking import attrs
 
     return attrs()
+
+
+def test_history_entries_are_told_in_the_page_language(rp_client, rp_app, op):
+    add_person(rp_app, middle_name="Викторовна")
+    login(rp_client, op)
+    post_form(rp_client, "/login/esia/not-found", {"login": "ivanova.m", "password": "dnevnik2024"})
+    post_form(rp_client, "/login/esia/confirm")
+    record_id = last_record(rp_app)["id"]
+    history = _history_items(rp_client.get(f"/lab/linking/{record_id}").get_data(as_text=True))
+    assert len(history) == 2
+    assert "ни один профиль дневника не совпал" in history[0]
+    assert "привязана к логину дневника ivanova.m по его паролю" in history[1]
+    assert not any("linked to diary login" in item or "no diary person" in item for item in history)
+    english = _history_items(rp_client.get(f"/lab/linking/{record_id}?lang=en").get_data(as_text=True))
+    assert "no diary profile matches on all six fields" in english[0]
+    assert "linked to diary login ivanova.m with its password" in english[1]
+
+
+def test_history_entry_of_exhausted_attempts_is_translated(rp_client, rp_app):
+    add_person(rp_app)
+    with rp_app.app_context():
+        decision = linking.decide(
+            db.session, region="test", issuer=ISSUER, subject="s", attributes=_attrs(), state=None
+        )
+        linking.note_outcome(db.session, decision.record.id, "legacy_attempts_exhausted", "5 wrong passwords")
+        db.session.commit()
+        record_id = decision.record.id
+    history = _history_items(rp_client.get(f"/lab/linking/{record_id}").get_data(as_text=True))
+    assert "исчерпаны попытки ввода пароля Дневника" in history[1]
+
+
+def _history_items(body: str) -> list[str]:
+    import re
+
+    block = body.split('<ol class="record-history">', 1)[1].split("</ol>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", block, re.S)]
