@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rp.domain import xlsx
 from rp.domain.marks import absence_totals
 from rp.domain.marks import averages_for_pupils
 from rp.domain.marks import missed_lessons
@@ -153,23 +154,12 @@ def sheet_csv(sheet: Sheet) -> bytes:
 
 
 def sheet_xlsx(sheet: Sheet) -> bytes:
-    """Return the sheet as an XLSX workbook (numbers stay numbers)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Ведомость {sheet.school_class.name}"[:31]
-    ws.append([f"Ведомость {sheet.school_class.name}: {sheet.title} ({sheet.start:%d.%m.%Y}–{sheet.end:%d.%m.%Y})"])
-    ws["A1"].font = Font(bold=True)
+    """Return the sheet as an XLSX workbook (numbers stay numbers; caption and header in bold)."""
+    caption = f"Ведомость {sheet.school_class.name}: {sheet.title} ({sheet.start:%d.%m.%Y}–{sheet.end:%d.%m.%Y})"
+    rows: list[list[object]] = [[caption]]
     for i, row in enumerate(sheet_table(sheet)):
-        ws.append([_number(v) if i and j != 1 else v for j, v in enumerate(row)])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    ws.column_dimensions["B"].width = 34
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        rows.append([_number(v) if i and j != 1 else v for j, v in enumerate(row)])
+    return xlsx.workbook(f"Ведомость {sheet.school_class.name}"[:31], rows, bold_rows={1, 2}, widths={"B": 34})
 
 
 def _number(text: str) -> object:
