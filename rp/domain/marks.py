@@ -140,15 +140,22 @@ def pupil_marks(session: Session, pupil_id: int, start: date, end: date) -> list
 
 
 def averages_for_pupils(
-    session: Session, pupil_ids: list[int], start: date, end: date, subject_id: int | None = None
+    session: Session,
+    pupil_ids: list[int],
+    start: date,
+    end: date,
+    subject_id: int | None = None,
+    lessons: dict[int, tuple[int, int]] | None = None,
 ) -> dict[tuple[int, int], Decimal | None]:
     """Return {(pupil_id, subject_id): weighted average} over a date range (the lessons, then their marks).
 
-    With ``subject_id``, only that subject's averages (the journal of one subject group).
+    With ``subject_id``, only that subject's averages (the journal of one subject group); ``lessons``
+    is ``period_lessons()`` of the same pupils and range when the caller has read it already.
     """
     if not pupil_ids:
         return {}
-    lessons = period_lessons(session, pupil_ids, start, end, subject_id)
+    if lessons is None:
+        lessons = period_lessons(session, pupil_ids, start, end, subject_id)
     if not lessons:
         return {}
     rows = session.execute(
@@ -163,13 +170,23 @@ def averages_for_pupils(
 
 
 def absence_totals(
-    session: Session, pupil_ids: list[int], start: date, end: date, group_ids: list[int] | None = None
+    session: Session,
+    pupil_ids: list[int],
+    start: date,
+    end: date,
+    group_ids: list[int] | None = None,
+    lessons: dict[int, tuple[int, int]] | None = None,
 ) -> dict[int, Counter[str]]:
-    """Return {pupil_id: Counter(code -> number of lessons)} for attendance entries in the range."""
+    """Return {pupil_id: Counter(code -> number of lessons)} for attendance entries in the range.
+
+    ``lessons`` is ``period_lessons()`` of the same pupils and range when the caller has read it already.
+    """
     if not pupil_ids:
         return {}
-    lessons = period_lessons(session, pupil_ids, start, end)
-    wanted = [lid for lid, (gid, _) in lessons.items() if group_ids is None or gid in group_ids]
+    if lessons is None:
+        lessons = period_lessons(session, pupil_ids, start, end)
+    groups = None if group_ids is None else set(group_ids)
+    wanted = [lid for lid, (gid, _) in lessons.items() if groups is None or gid in groups]
     totals: dict[int, Counter[str]] = {pid: Counter() for pid in pupil_ids}
     if not wanted:
         return totals

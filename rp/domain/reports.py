@@ -17,6 +17,7 @@ from rp.domain import xlsx
 from rp.domain.marks import absence_totals
 from rp.domain.marks import averages_for_pupils
 from rp.domain.marks import missed_lessons
+from rp.domain.marks import period_lessons
 from rp.domain.marks import suggest_period_mark
 from rp.models.journal import AttendanceCode
 from rp.models.journal import PeriodMark
@@ -108,7 +109,8 @@ def class_sheet(
         )
     )
     ids = [p.id for p in pupils]
-    averages = averages_for_pupils(session, ids, start, end)
+    lessons = period_lessons(session, ids, start, end) if ids else {}
+    averages = averages_for_pupils(session, ids, start, end, lessons=lessons)
     finals: dict[tuple[int, int], str] = {}
     if period is not None and ids:
         for pm in session.scalars(
@@ -116,7 +118,7 @@ def class_sheet(
         ):
             finals[(pm.pupil_id, pm.subject_id)] = pm.value
     group_ids = list(session.scalars(select(SubjectGroup.id).where(SubjectGroup.class_id == class_id)))
-    absences = absence_totals(session, ids, start, end, group_ids)
+    absences = absence_totals(session, ids, start, end, group_ids, lessons=lessons)
     sheet = Sheet(cls, title, start, end, subjects, codes)
     for pupil in pupils:
         cells = {s.id: SheetCell(finals.get((pupil.id, s.id)), averages.get((pupil.id, s.id))) for s in subjects}
