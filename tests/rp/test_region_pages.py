@@ -137,3 +137,59 @@ def test_journal_grid_shows_each_lessons_entries_and_the_subjects_average(rp_app
         assert shown == [" ".join(expected.get((pupil, lid), [])) for lid in lessons]
         avg = weighted_average((v, w) for pid, v, w in weighted if pid == pupil)
         assert average == (str(avg) if avg else "")
+
+
+def _statements(app, client, url: str) -> int:
+    from sqlalchemy import event
+
+    from rp.extensions import db
+
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        res = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert res.status_code == 200, url
+    return len(seen)
+
+
+#: Statements per page of the region benchmark's paths in the demo school (``bench/region.py`` prints
+#: the same at region scale; its class teacher opens the sheet in one statement fewer than the operator
+#: here): the navigation is read once, the class sheet reads its lessons once.
+BUDGETS = {"week": 16, "marks": 16, "sheet": 16, "csv": 15, "xlsx": 15, "journal": 18}
+
+
+def test_region_paths_keep_their_statement_budgets(rp_app, school):
+    from rp.extensions import db
+    from rp.models import Guardian
+    from tests.rp.helpers import accept_consent
+    from tests.rp.helpers import person_id
+
+    accept_consent(rp_app, "ivanova.m")
+    with rp_app.app_context():
+        pupil = db.session.scalar(
+            select(Guardian.pupil_id).where(Guardian.parent_id == person_id(rp_app, "ivanova.m")).order_by(Guardian.id)
+        )
+    parent = client_for(rp_app, "ivanova.m")
+    operator = client_for(rp_app, "operator")
+    teacher = client_for(rp_app, "uchitel")
+    sheet = f"/reports/class/{_current_class(rp_app)}/sheet"
+    urls = {
+        "week": (parent, f"/diary/pupil/{pupil}/week"),
+        "marks": (parent, f"/diary/pupil/{pupil}/marks"),
+        "sheet": (operator, sheet),
+        "csv": (operator, sheet + "?format=csv"),
+        "xlsx": (operator, sheet + "?format=xlsx"),
+        "journal": (teacher, f"/journal/group/{_teacher_group(rp_app)}"),
+    }
+    for client, url in urls.values():
+        client.get(url)  # the first request of a client may warm caches
+    counts = {name: _statements(rp_app, client, url) for name, (client, url) in urls.items()}
+    assert counts == BUDGETS, str(counts)
