@@ -42,6 +42,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     web.setup_app(app, db, migrate, csrf, babel)
 
+    from rp import jinja_i18n
+
+    jinja_i18n.install(app)  # templates' _() read the request's catalogue once (Flask-Babel's: per string)
+
     import rp.models  # noqa: F401  (registers the models with SQLAlchemy)
     from rp.clock import clock
     from rp.models.sessions import WebSession

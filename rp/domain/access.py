@@ -90,6 +90,8 @@ def visible_pupils(session: Session, viewer: Viewer) -> list[Person]:
     ids = list(viewer.children)
     if viewer.is_pupil and viewer.person_id not in ids:
         ids.insert(0, viewer.person_id)
+    if not ids:
+        return []
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
     return [people[i] for i in ids if i in people]
 

@@ -56,20 +56,20 @@ def journal_grid(session: Session, group: SubjectGroup, period: Period, pupil_id
     lesson_ids = [lesson.id for lesson in lessons]
     cells: dict[tuple[int, int], list[str]] = {}
     if lesson_ids:
-        for mark in session.scalars(select(Mark).where(Mark.lesson_id.in_(lesson_ids)).order_by(Mark.id)):
-            cells.setdefault((mark.pupil_id, mark.lesson_id), []).append(str(mark.value))
-        for entry, code in session.execute(
-            select(AttendanceEntry, AttendanceCode.code)
+        marks = select(Mark.pupil_id, Mark.lesson_id, Mark.value).where(Mark.lesson_id.in_(lesson_ids))
+        for pupil_id, lesson_id, value in session.execute(marks.order_by(Mark.id)):
+            cells.setdefault((pupil_id, lesson_id), []).append(str(value))
+        for pupil_id, lesson_id, code in session.execute(
+            select(AttendanceEntry.pupil_id, AttendanceEntry.lesson_id, AttendanceCode.code)
             .join(AttendanceCode, AttendanceCode.id == AttendanceEntry.code_id)
             .where(AttendanceEntry.lesson_id.in_(lesson_ids))
         ):
-            cells.setdefault((entry.pupil_id, entry.lesson_id), []).insert(0, code)
+            cells.setdefault((pupil_id, lesson_id), []).insert(0, code)
     averages = {
         pupil_id: avg
         for (pupil_id, subject_id), avg in averages_for_pupils(
-            session, pupil_ids, period.starts_on, period.ends_on
+            session, pupil_ids, period.starts_on, period.ends_on, group.subject_id
         ).items()
-        if subject_id == group.subject_id
     }
     return JournalGrid(
         lessons=lessons,

@@ -100,17 +100,24 @@ def lessons_of_pupils(pupil_ids: list[int], start: date, end: date) -> Select:
     return select(Lesson.id).where(Lesson.group_id.in_(groups), Lesson.date >= start, Lesson.date <= end)
 
 
-def period_lessons(session: Session, pupil_ids: list[int], start: date, end: date) -> dict[int, tuple[int, int]]:
+def period_lessons(
+    session: Session, pupil_ids: list[int], start: date, end: date, subject_id: int | None = None
+) -> dict[int, tuple[int, int]]:
     """Return {lesson id: (group id, subject id)} for the lessons of the range of the pupils' classes.
+
+    With ``subject_id``, only that subject's lessons.
 
     Read first and on their own, so that the marks or attendance are then looked up by these lessons
     on both databases, whatever their statistics say about the pupils' history.
     """
-    rows = session.execute(
+    query = (
         select(Lesson.id, Lesson.group_id, SubjectGroup.subject_id)
         .join(SubjectGroup, SubjectGroup.id == Lesson.group_id)
         .where(SubjectGroup.class_id.in_(classes_of_pupils(pupil_ids)), Lesson.date >= start, Lesson.date <= end)
     )
+    if subject_id is not None:
+        query = query.where(SubjectGroup.subject_id == subject_id)
+    rows = session.execute(query)
     return {lesson_id: (group_id, subject_id) for lesson_id, group_id, subject_id in rows}
 
 
@@ -133,12 +140,22 @@ def pupil_marks(session: Session, pupil_id: int, start: date, end: date) -> list
 
 
 def averages_for_pupils(
-    session: Session, pupil_ids: list[int], start: date, end: date
+    session: Session,
+    pupil_ids: list[int],
+    start: date,
+    end: date,
+    subject_id: int | None = None,
+    lessons: dict[int, tuple[int, int]] | None = None,
 ) -> dict[tuple[int, int], Decimal | None]:
-    """Return {(pupil_id, subject_id): weighted average} over a date range (the lessons, then their marks)."""
+    """Return {(pupil_id, subject_id): weighted average} over a date range (the lessons, then their marks).
+
+    With ``subject_id``, only that subject's averages (the journal of one subject group); ``lessons``
+    is ``period_lessons()`` of the same pupils and range when the caller has read it already.
+    """
     if not pupil_ids:
         return {}
-    lessons = period_lessons(session, pupil_ids, start, end)
+    if lessons is None:
+        lessons = period_lessons(session, pupil_ids, start, end, subject_id)
     if not lessons:
         return {}
     rows = session.execute(
@@ -153,13 +170,23 @@ def averages_for_pupils(
 
 
 def absence_totals(
-    session: Session, pupil_ids: list[int], start: date, end: date, group_ids: list[int] | None = None
+    session: Session,
+    pupil_ids: list[int],
+    start: date,
+    end: date,
+    group_ids: list[int] | None = None,
+    lessons: dict[int, tuple[int, int]] | None = None,
 ) -> dict[int, Counter[str]]:
-    """Return {pupil_id: Counter(code -> number of lessons)} for attendance entries in the range."""
+    """Return {pupil_id: Counter(code -> number of lessons)} for attendance entries in the range.
+
+    ``lessons`` is ``period_lessons()`` of the same pupils and range when the caller has read it already.
+    """
     if not pupil_ids:
         return {}
-    lessons = period_lessons(session, pupil_ids, start, end)
-    wanted = [lid for lid, (gid, _) in lessons.items() if group_ids is None or gid in group_ids]
+    if lessons is None:
+        lessons = period_lessons(session, pupil_ids, start, end)
+    groups = None if group_ids is None else set(group_ids)
+    wanted = [lid for lid, (gid, _) in lessons.items() if groups is None or gid in groups]
     totals: dict[int, Counter[str]] = {pid: Counter() for pid in pupil_ids}
     if not wanted:
         return totals

@@ -13,9 +13,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rp.domain import xlsx
 from rp.domain.marks import absence_totals
 from rp.domain.marks import averages_for_pupils
 from rp.domain.marks import missed_lessons
+from rp.domain.marks import period_lessons
 from rp.domain.marks import suggest_period_mark
 from rp.models.journal import AttendanceCode
 from rp.models.journal import PeriodMark
@@ -107,7 +109,8 @@ def class_sheet(
         )
     )
     ids = [p.id for p in pupils]
-    averages = averages_for_pupils(session, ids, start, end)
+    lessons = period_lessons(session, ids, start, end) if ids else {}
+    averages = averages_for_pupils(session, ids, start, end, lessons=lessons)
     finals: dict[tuple[int, int], str] = {}
     if period is not None and ids:
         for pm in session.scalars(
@@ -115,7 +118,7 @@ def class_sheet(
         ):
             finals[(pm.pupil_id, pm.subject_id)] = pm.value
     group_ids = list(session.scalars(select(SubjectGroup.id).where(SubjectGroup.class_id == class_id)))
-    absences = absence_totals(session, ids, start, end, group_ids)
+    absences = absence_totals(session, ids, start, end, group_ids, lessons=lessons)
     sheet = Sheet(cls, title, start, end, subjects, codes)
     for pupil in pupils:
         cells = {s.id: SheetCell(finals.get((pupil.id, s.id)), averages.get((pupil.id, s.id))) for s in subjects}
@@ -153,23 +156,12 @@ def sheet_csv(sheet: Sheet) -> bytes:
 
 
 def sheet_xlsx(sheet: Sheet) -> bytes:
-    """Return the sheet as an XLSX workbook (numbers stay numbers)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Ведомость {sheet.school_class.name}"[:31]
-    ws.append([f"Ведомость {sheet.school_class.name}: {sheet.title} ({sheet.start:%d.%m.%Y}–{sheet.end:%d.%m.%Y})"])
-    ws["A1"].font = Font(bold=True)
+    """Return the sheet as an XLSX workbook (numbers stay numbers; caption and header in bold)."""
+    caption = f"Ведомость {sheet.school_class.name}: {sheet.title} ({sheet.start:%d.%m.%Y}–{sheet.end:%d.%m.%Y})"
+    rows: list[list[object]] = [[caption]]
     for i, row in enumerate(sheet_table(sheet)):
-        ws.append([_number(v) if i and j != 1 else v for j, v in enumerate(row)])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    ws.column_dimensions["B"].width = 34
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        rows.append([_number(v) if i and j != 1 else v for j, v in enumerate(row)])
+    return xlsx.workbook(f"Ведомость {sheet.school_class.name}"[:31], rows, bold_rows={1, 2}, widths={"B": 34})
 
 
 def _number(text: str) -> object:

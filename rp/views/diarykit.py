@@ -91,10 +91,12 @@ def inject_nav() -> dict[str, Any]:
 
 
 def nav_context() -> dict[str, Any]:
-    """Return what the diary's top navigation needs."""
-    who = viewer()
-    return {
-        "viewer": who,
-        "my_pupils": access.visible_pupils(db.session, who),
-        "can_logout": "auth.logout" in current_app.view_functions,
-    }
+    """Return what the diary's top navigation needs (read once per request: the view and ``inject_nav`` both ask)."""
+    if "diary_nav" not in g:
+        who = viewer()
+        g.diary_nav = {
+            "viewer": who,
+            "my_pupils": access.visible_pupils(db.session, who),
+            "can_logout": "auth.logout" in current_app.view_functions,
+        }
+    return dict(g.diary_nav)
