@@ -17,6 +17,9 @@ from tests.helpers.databases import dispose_engines
 from tests.helpers.databases import pg_create_database
 from tests.helpers.databases import pg_drop_database
 from tests.helpers.databases import reset_schema
+from tests.helpers.templates import share_compiled_templates
+
+share_compiled_templates()  # each test's apps reuse the templates earlier tests' apps compiled
 
 
 @pytest.fixture(scope="session")
