@@ -25,7 +25,7 @@ from shared.demo_people import DEMO_RP_PASSWORD
 
 #: The demo region that logs in over OpenID Connect (dvinaland speaks ESIA's protocol).
 OIDC_REGION = "tomsk"
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.spread]
 
 NOT_FOUND = (
     "К сожалению, мы не смогли найти Ваш профиль Дневник.ру по данным, предоставленным порталом госуслуг. "

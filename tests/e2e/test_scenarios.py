@@ -8,7 +8,7 @@ import pytest
 
 from shared import scenarios
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.spread]
 
 
 def _urls(lab) -> list[str]:

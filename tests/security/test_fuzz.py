@@ -30,6 +30,8 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.routing import IntegerConverter
 
+pytestmark = pytest.mark.spread  # each fuzzer is long and independent of the others
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20240607
 TODAY = date(2026, 9, 16)
