@@ -67,51 +67,54 @@ def clock():
 
 
 @pytest.fixture
-def idp(tmp_path, pg_databases, backend):
-    from idp import create_app
+def session_app(tmp_path, pg_databases, backend):
+    """Return a maker of an app (``"idp"`` or ``"rp"``) on this test's database and session store."""
+    made = []
+
+    def make(kind: str):
+        from importlib import import_module
+
+        own = {"idp": {"ISSUER": "http://idp.test"}, "rp": {"BASE_URL": "http://rp.test"}}[kind]
+        app = import_module(kind).create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": f"test-{kind}-secret",
+                "DATABASE_URL": app_database_url(pg_databases, kind, tmp_path),
+                **own,
+                **CHEAP_HASHING,
+                **LIFETIMES,
+                **backend,
+            }
+        )
+        reset_schema(app)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        dispose_engines(app)
+
+
+@pytest.fixture
+def idp(session_app):
     from idp.db import db
     from idp.domain.clients import create_client
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-idp-secret",
-            "DATABASE_URL": app_database_url(pg_databases, "idp", tmp_path),
-            "ISSUER": "http://idp.test",
-            **CHEAP_HASHING,
-            **LIFETIMES,
-            **backend,
-        }
-    )
-    reset_schema(app)
+    app = session_app("idp")
     with app.app_context():
         create_client(db.session, "app", SECRET, [REDIRECT], name="Тестовое приложение")
         db.session.commit()
     app.account = make_account(app)
-    yield app
-    dispose_engines(app)
+    return app
 
 
 @pytest.fixture
-def diary(tmp_path, pg_databases, backend):
-    from rp import create_app
+def diary(session_app):
     from tests.rp.fakeop import add_person
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-rp-secret",
-            "DATABASE_URL": app_database_url(pg_databases, "rp", tmp_path),
-            "BASE_URL": "http://rp.test",
-            **CHEAP_HASHING,
-            **LIFETIMES,
-            **backend,
-        }
-    )
-    reset_schema(app)
+    app = session_app("rp")
     app.user_id = add_person(app)
-    yield app
-    dispose_engines(app)
+    return app
 
 
 def cookie_of(client, app) -> str:
