@@ -72,7 +72,7 @@ def wait_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: f
                 return
         except requests.RequestException:
             pass
-        time.sleep(0.3)
+        time.sleep(0.1)
     raise RuntimeError(f"{url} did not become healthy:\n{log_path.read_text()[-3000:]}")
 
 
