@@ -8,13 +8,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
-# Two workers (the machine has two cores); each test file stays on one worker.
-PARALLEL := -n 2 --dist loadfile
+# Two workers (the machine has two cores). Each test file stays on one worker (one xdist group per file),
+# except the files marked `spread`, whose long tests are handed out one by one; the browser and `slow` tests
+# go first, in collection order (tests/conftest.py).
+PARALLEL := -n 2 --dist loadgroup --no-loadscope-reorder
 # schemathesis gives every generated case of a file the same test id, which pytest-xdist cannot
 # tell apart (it would run one case per app): that file runs in a single process.
 SERIAL := tests/test_schemathesis.py
 
-.PHONY: run test test-fast test-quick test-e2e test-postgres setup install translations extract system-deps esia-clients a11y-deps lint format bench bench-idp bench-region clean
+# `time` (each pass's wall time) is bash's.
+SHELL := /bin/bash
+
+.PHONY: run test coverage test-fast test-quick test-e2e test-postgres setup install translations extract system-deps esia-clients a11y-deps lint format bench bench-idp bench-region clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,11 +85,16 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Every test on SQLite (with a coverage summary), then the suite again on PostgreSQL (127.0.0.1:5432, a database of its own per run).
+# Every test on SQLite (browser tests included), schemathesis, then the tests of the database on PostgreSQL
+# (127.0.0.1:5432, a database of its own per run). The wall time of each pass is printed.
 test: system-deps a11y-deps translations lint esia-clients
+	time $(BIN)/pytest $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
+	time $(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
+	time FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
+
+# The SQLite pass with a coverage summary (coverage's tracing slows every test: not part of `make test`).
+coverage: system-deps a11y-deps translations esia-clients
 	$(BIN)/pytest $(PARALLEL) --ignore=$(SERIAL) --cov --cov-report=term $(PYTEST_ARGS)
-	$(BIN)/pytest $(SERIAL) $(PYTEST_ARGS)
-	FEDLAB_TEST_DB=postgresql $(BIN)/pytest -m "not e2e" $(PARALLEL) --ignore=$(SERIAL) $(PYTEST_ARGS)
 
 # The suite (without the browser tests) on PostgreSQL; FEDLAB_TEST_PG_DSN says where (libpq conninfo).
 test-postgres: translations

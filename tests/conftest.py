@@ -17,6 +17,9 @@ from tests.helpers.databases import dispose_engines
 from tests.helpers.databases import pg_create_database
 from tests.helpers.databases import pg_drop_database
 from tests.helpers.databases import reset_schema
+from tests.helpers.templates import share_compiled_templates
+
+share_compiled_templates()  # each test's apps reuse the templates earlier tests' apps compiled
 
 
 @pytest.fixture(scope="session")
@@ -86,15 +89,30 @@ def rp_client(rp_app):
 DATABASE_FIXTURES = frozenset({"pg_databases", "fresh_pg_database"})
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """On the PostgreSQL pass, deselect the tests that never reach a database of the run.
+    """Order and group the tests for two workers; on the PostgreSQL pass, keep only the tests of its database.
 
-    Such tests (pure rules, property tests, the ESIA client judges against an IdP on its own SQLite file)
-    would only repeat the SQLite pass word for word.
+    ``make test`` runs pytest-xdist with ``--dist loadgroup --no-loadscope-reorder``: each test file is one
+    group (its module fixtures set up once, on one worker), but a file marked ``spread`` (long, independent
+    tests) hands its tests out one by one; the browser tests and the ``slow`` ones come first, so that the
+    last minutes are not one worker finishing a long file alone.
+
+    On the PostgreSQL pass, tests that never reach a database of the run (pure rules, property tests, the ESIA
+    client judges against an IdP on its own SQLite file) and tests marked ``any_database`` (what they prove
+    does not depend on the database) would only repeat the SQLite pass word for word: they are deselected.
     """
-    if TEST_DB != "postgresql":
-        return
-    kept = [item for item in items if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
-    if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
-        items[:] = kept
+    if TEST_DB == "postgresql":
+        kept = [
+            item
+            for item in items
+            if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            and not item.get_closest_marker("any_database")
+        ]
+        if len(kept) != len(items):
+            config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+            items[:] = kept
+    for item in items:
+        if item.get_closest_marker("spread") is None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    items.sort(key=lambda item: 0 if item.get_closest_marker("e2e") or item.get_closest_marker("slow") else 1)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import responses
 
+from fedlab.testing.inprocess import forward_to
 from tests.helpers.forms import csrf_token
 from tests.idp.oidc.helpers import ISSUER
 from tests.idp.oidc.helpers import Flow
@@ -22,19 +23,6 @@ from tests.rp.fakeop import press_gosuslugi_button
 CLIENT_ID = "dnevnik"
 CLIENT_SECRET = "s3cret-of-the-diary"
 CALLBACK = "http://rp.test/login/callback"
-
-
-def forward_to(idp_client):
-    """Return a ``responses`` callback that answers a request to the IdP with the IdP's test client."""
-
-    def callback(request):
-        url = urlsplit(request.url)
-        body = request.body.encode() if isinstance(request.body, str) else request.body
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
-        answer = idp_client.open(url.path, method=request.method, query_string=url.query, headers=headers, data=body)
-        return answer.status_code, dict(answer.headers), answer.get_data()
-
-    return callback
 
 
 def test_the_diary_logs_in_at_the_idp_through_its_real_client(idp_app, rp_app):

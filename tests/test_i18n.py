@@ -23,6 +23,8 @@ from babel.messages.pofile import read_po
 from tests.idp.oidc.helpers import REDIRECT
 from tests.idp.oidc.helpers import make_account
 
+pytestmark = pytest.mark.any_database  # the catalogues and the pages' language do not depend on the database
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("idp", "rp")
 CYRILLIC = re.compile("[А-Яа-яЁё]")

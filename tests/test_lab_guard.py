@@ -11,6 +11,8 @@ from tests.helpers.databases import app_database_url
 from tests.helpers.databases import dispose_engines
 from tests.helpers.databases import reset_schema
 
+pytestmark = pytest.mark.any_database  # the guard decides from the request and the settings, not from the database
+
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
 LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
 

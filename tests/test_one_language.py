@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 import responses
 
+from fedlab.testing.inprocess import forward_to
 from tests.helpers.forms import csrf_token
 from tests.idp.oidc.helpers import ISSUER
 from tests.idp.oidc.helpers import REDIRECT
@@ -26,19 +27,6 @@ from tests.rp.fakeop import press_gosuslugi_button
 CLIENT_ID = "dnevnik"
 CLIENT_SECRET = "s3cret-of-the-diary"
 CALLBACK = "http://rp.test/login/callback"
-
-
-def forward_to(idp_client):
-    """Return a ``responses`` callback that answers a request to the IdP with the IdP's test client."""
-
-    def callback(request):
-        url = urlsplit(request.url)
-        body = request.body.encode() if isinstance(request.body, str) else request.body
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
-        answer = idp_client.open(url.path, method=request.method, query_string=url.query, headers=headers, data=body)
-        return answer.status_code, dict(answer.headers), answer.get_data()
-
-    return callback
 
 
 def local(location: str) -> str:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import responses
 
+from fedlab.testing.inprocess import forward_to
 from tests.helpers.forms import csrf_token
 from tests.idp.oidc.helpers import ISSUER
 from tests.idp.test_registration import GOOD_PASSWORD
@@ -22,7 +23,6 @@ from tests.rp.fakeop import press_gosuslugi_button
 from tests.test_federation_login import CALLBACK
 from tests.test_federation_login import CLIENT_ID
 from tests.test_federation_login import CLIENT_SECRET
-from tests.test_federation_login import forward_to
 
 
 def _local(url: str) -> str:

@@ -42,6 +42,26 @@ def level_name(level: int | str) -> str:
     return level
 
 
+def commit_in(app: Any, db: Any, who: str, func, *args: Any, **kwargs: Any) -> Any:
+    """Run ``func(db.session, *args, **kwargs)`` in ``app``'s context and commit; roll back if it fails.
+
+    An integrity error (a duplicate login, an unknown client) becomes a :class:`LabSetupError` naming ``who``.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        try:
+            result = func(db.session, *args, **kwargs)
+            db.session.commit()
+        except IntegrityError as exc:
+            db.session.rollback()
+            raise LabSetupError(f"{who} refused it: {exc.orig}") from None
+        except Exception:
+            db.session.rollback()
+            raise
+        return result
+
+
 class Clock:
     """The IdP's lab clock: ``advance("5d")`` moves business time (due registry checks complete), ``freeze()``."""
 
@@ -190,21 +210,9 @@ class IdpHandle:
             self.served.restore()
 
     def _commit(self, func, *args: Any, **kwargs: Any) -> Any:
-        from sqlalchemy.exc import IntegrityError
-
         from idp.db import db
 
-        with self.context():
-            try:
-                result = func(db.session, *args, **kwargs)
-                db.session.commit()
-            except IntegrityError as exc:
-                db.session.rollback()
-                raise LabSetupError(f"the IdP refused it: {exc.orig}") from None
-            except Exception:
-                db.session.rollback()
-                raise
-            return result
+        return commit_in(self.app, db, "the IdP", func, *args, **kwargs)
 
     # --- accounts and the registry --------------------------------------------------------------------
 

@@ -25,7 +25,15 @@ _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 def wsgi_callback(app: Any):
     """Return a ``responses`` callback that answers a ``requests`` call with ``app`` (its test client, no cookies)."""
-    client = app.test_client(use_cookies=False)
+    return forward_to(app.test_client(use_cookies=False))
+
+
+def forward_to(client: Any):
+    """Return a ``responses`` callback that answers a ``requests`` call with the Flask test client ``client``.
+
+    The call keeps its method, path, query, headers and body; the answer comes back with the app's status,
+    headers and body (as the network would carry them).
+    """
 
     def callback(request) -> tuple[int, list[tuple[str, str]], bytes]:
         url = urlsplit(request.url)

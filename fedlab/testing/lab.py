@@ -12,6 +12,7 @@ from fedlab.testing.handles import LabAccount
 from fedlab.testing.handles import LabClient
 from fedlab.testing.idp import IdpHandle
 from fedlab.testing.idp import LabSetupError
+from fedlab.testing.idp import commit_in
 
 
 class LabHandle(IdpHandle):
@@ -36,21 +37,9 @@ class LabHandle(IdpHandle):
         return self.rp_url + "/login/callback"
 
     def _rp_commit(self, func, *args: Any) -> Any:
-        from sqlalchemy.exc import IntegrityError
-
         from rp.extensions import db
 
-        with self.rp_app.app_context():
-            try:
-                result = func(db.session, *args)
-                db.session.commit()
-            except IntegrityError as exc:
-                db.session.rollback()
-                raise LabSetupError(f"the diary refused it: {exc.orig}") from None
-            except Exception:
-                db.session.rollback()
-                raise
-            return result
+        return commit_in(self.rp_app, db, "the diary", func, *args)
 
     # --- the diary ------------------------------------------------------------------------------------
 

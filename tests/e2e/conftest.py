@@ -41,6 +41,25 @@ class Lab:
         """Run a ``fedlab`` command against the served lab's databases."""
         return subprocess.run([FEDLAB, *args], env=self.env, capture_output=True, text=True, timeout=120)
 
+    @property
+    def api(self):
+        """Return the lab APIs of both served apps (what ``fedlab scenario|reset`` call, from this process)."""
+        from fedlab.scenarios import Lab as LabApi
+
+        return LabApi(self.idp_url, self.rp_url)
+
+    def reset(self) -> None:
+        """Return both apps to the demo state (``fedlab reset``'s calls, without starting a process)."""
+        self.api.reset(demo=True)
+
+    def load(self, name: str):
+        """Put both apps in the scenario's state (``fedlab scenario load NAME``'s calls); return the scenario."""
+        from shared import scenarios
+
+        scenario = scenarios.load(name)
+        self.api.load(scenario)
+        return scenario
+
 
 def wait_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
     """Wait until ``url/healthz`` answers 200, failing early if the server died."""
@@ -53,7 +72,7 @@ def wait_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: f
                 return
         except requests.RequestException:
             pass
-        time.sleep(0.3)
+        time.sleep(0.1)
     raise RuntimeError(f"{url} did not become healthy:\n{log_path.read_text()[-3000:]}")
 
 
@@ -120,8 +139,7 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def demo_lab(lab):
     """The session's lab returned to the demo state (other test files load scenarios into it)."""
-    reset = lab.fedlab("reset")
-    assert reset.returncode == 0, reset.stdout + reset.stderr
+    lab.reset()
     return lab
 
 

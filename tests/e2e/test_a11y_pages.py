@@ -13,7 +13,7 @@ from tests.e2e.a11y import Audit
 from tests.e2e.a11y import latest_code
 from tests.e2e.a11y import with_lang
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.spread]
 
 LANGS = ["ru", "en"]
 #: Who walks the diary in each language: a first-login person (the sequence happens once per person).

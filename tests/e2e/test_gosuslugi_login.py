@@ -26,8 +26,7 @@ REGIONS = {"dvinaland": "/aas/oauth2/v2/ac", "tomsk": "/authorize"}
 @pytest.fixture(params=sorted(REGIONS))
 def region(request, lab):
     """Each test once per protocol, each time on the demo data (the tests link people)."""
-    reset = lab.fedlab("reset")
-    assert reset.returncode == 0, reset.stdout + reset.stderr
+    lab.reset()
     return request.param
 
 

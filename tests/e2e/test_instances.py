@@ -168,6 +168,7 @@ def cluster(tmp_path_factory):
     try:
         setup = subprocess.run([FEDLAB, "setup"], env=env, capture_output=True, text=True, timeout=300)
         assert setup.returncode == 0, setup.stdout + setup.stderr
+        started = []  # all four start at once, then each is waited for
         for factory, ports in (("idp:create_app()", idp_ports), ("rp:create_app()", rp_ports)):
             for port in ports:
                 log_path = tmp_path / f"{factory[:3].strip(':')}-{port}.log"
@@ -181,7 +182,9 @@ def cluster(tmp_path_factory):
                         cwd=Path(__file__).resolve().parents[2],
                     )
                 processes.append(process)
-                wait_healthy(f"http://127.0.0.1:{port}", process, log_path)
+                started.append((port, process, log_path))
+        for port, process, log_path in started:
+            wait_healthy(f"http://127.0.0.1:{port}", process, log_path)
         yield Cluster(App("idp", idp_ports), App("rp", rp_ports), env, processes)
     finally:
         for process in processes:

@@ -25,7 +25,7 @@ from shared.demo_people import DEMO_RP_PASSWORD
 
 #: The demo region that logs in over OpenID Connect (dvinaland speaks ESIA's protocol).
 OIDC_REGION = "tomsk"
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.spread]
 
 NOT_FOUND = (
     "К сожалению, мы не смогли найти Ваш профиль Дневник.ру по данным, предоставленным порталом госуслуг. "
@@ -47,9 +47,8 @@ def fedlab(lab, *args: str) -> str:
 
 
 def load(lab, name: str) -> scenarios.Scenario:
-    """Reset both apps to the scenario with ``fedlab scenario load NAME``; return the scenario."""
-    fedlab(lab, "scenario", "load", name, "--idp-url", lab.idp_url, "--rp-url", lab.rp_url)
-    return scenarios.load(name)
+    """Reset both apps to the scenario (the lab API calls of ``fedlab scenario load NAME``); return the scenario."""
+    return lab.load(name)
 
 
 def text(response: requests.Response) -> str:
@@ -120,15 +119,23 @@ def latest_record(lab) -> dict:
 
 
 def identities(lab, login: str) -> list[dict]:
-    """Return a diary login's Gosuslugi links from ``fedlab rp people show --json``."""
-    return json.loads(fedlab(lab, "rp", "people", "show", login, "--json"))["identities"]
+    """Return a diary login's Gosuslugi links (issuer, subject) from the diary's lab state API."""
+    links = requests.get(lab.rp_url + "/api/lab/state", timeout=10).json()["links"]
+    return [link for link in links if link["login"] == login]
+
+
+def add_fault(lab, kind: str, **options: str) -> None:
+    """Make the IdP misbehave at the next login (its lab API, as ``fedlab idp fault add`` does)."""
+    added = requests.post(lab.idp_url + "/api/lab/faults", json={"kind": kind, **options}, timeout=10)
+    assert added.status_code == 201, added.text
 
 
 @pytest.fixture
 def faults(lab):
     """Clear the IdP's faults after the test, whatever happened (``fedlab idp fault clear --all``)."""
     yield
-    fedlab(lab, "idp", "fault", "clear", "--all")
+    cleared = requests.delete(lab.idp_url + "/api/lab/faults", timeout=10)
+    assert cleared.status_code == 200, cleared.text
 
 
 # --- a match after normalisation -----------------------------------------------------------------------
@@ -167,11 +174,12 @@ def test_each_normalisation_rule_finds_the_profile(lab, name, field):
 def test_snils_without_punctuation_from_the_provider_still_matches(lab):
     scenario = load(lab, "exact-match-first-login")
     oid = str(scenario.account(scenario.login.account).oid)
-    fedlab(lab, "idp", "claims", "set", "--account", oid, 'snils="20010010128"')
+    claims = {"account_oid": oid, "claims": {"snils": "20010010128"}}
+    assert requests.post(lab.idp_url + "/api/lab/claims", json=claims, timeout=10).status_code == 201
     try:
         browser, _ = login_as(lab, scenario)
     finally:
-        fedlab(lab, "idp", "claims", "clear", "--account", oid)
+        requests.delete(lab.idp_url + "/api/lab/claims", params={"account_oid": oid}, timeout=10)
     assert path(browser) == "/login/esia/first/person"
     assert latest_record(lab)["outcome"] == "match"
 
@@ -309,7 +317,7 @@ def test_unlink_on_the_settings_page_and_by_the_operator_then_relink(lab):
 
 def test_provider_error_access_denied_gets_its_russian_page(lab, faults):
     scenario = load(lab, "already-linked")
-    fedlab(lab, "idp", "fault", "add", "authorize_error", "--error", "access_denied")
+    add_fault(lab, "authorize_error", error="access_denied")
     browser, response = login_as(lab, scenario)
     assert response.status_code == 400 and not signed_in(browser)
     assert "Вы не разрешили доступ к данным" in text(response)
@@ -330,7 +338,7 @@ def test_provider_error_access_denied_gets_its_russian_page(lab, faults):
 def test_an_id_token_the_diary_must_not_trust_is_refused(lab, faults, kind, reason):
     # Without the fault this person is signed in straight away (already linked).
     scenario = load(lab, "already-linked")
-    fedlab(lab, "idp", "fault", "add", kind)
+    add_fault(lab, kind)
     browser, response = login_as(lab, scenario)
     assert response.status_code == 400 and not signed_in(browser)
     assert "Ответ портала госуслуг не прошёл проверку" in text(response)

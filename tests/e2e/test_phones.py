@@ -21,7 +21,7 @@ from shared.demo_people import DEMO_RP_PASSWORD
 from tests.e2e.a11y import latest_code
 from tests.e2e.a11y import with_lang
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.spread]
 
 PHONE, DESKTOP = 360, 1280
 LANGS = ["ru", "en"]

@@ -8,7 +8,7 @@ import pytest
 
 from shared import scenarios
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.spread]
 
 
 def _urls(lab) -> list[str]:
@@ -22,13 +22,25 @@ PROTOCOL_REGIONS = {"esia": "dvinaland", "oidc": "tomsk"}
 @pytest.mark.parametrize("protocol", sorted(PROTOCOL_REGIONS))
 @pytest.mark.parametrize("name", scenarios.names())
 def test_scenario_check_gives_the_expected_outcome(lab, name, protocol):
+    # What `fedlab scenario check NAME --json --region R` prints, computed in this process (the same HTTP calls
+    # to the served apps); the command itself runs as a separate process in test_serve.py and below.
+    from fedlab.scenarios import Lab
+    from fedlab.scenarios import check
+
     region = PROTOCOL_REGIONS[protocol]
-    result = lab.fedlab("scenario", "check", name, "--json", "--region", region, *_urls(lab))
-    assert result.returncode == 0, result.stdout + result.stderr
-    report = json.loads(result.stdout)
+    report = check(Lab(lab.idp_url, lab.rp_url), scenarios.load(name), region).as_dict()
     assert report["ok"] is True, report
     assert report["actual"]["outcome"] == scenarios.load(name).expect.outcome
     assert report["region"] == region
+
+
+def test_the_check_command_prints_its_report_as_json(lab):
+    result = lab.fedlab("scenario", "check", "name-typo", "--json", "--region", "tomsk", *_urls(lab))
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True, report
+    assert report["actual"]["outcome"] == scenarios.load("name-typo").expect.outcome == "not_found"
+    assert report["region"] == "tomsk"
 
 
 def test_check_reports_a_mismatch(lab):

@@ -15,9 +15,9 @@ def make_simplified_account(app, **fields) -> None:
     """Create Иван Иванов's simplified account (phone, e-mail, SNILS; ``fields`` change them)."""
     from idp.db import db
     from idp.domain.accounts import create_account
-    from shared.passwords import make_hasher
+    from labkit.web import password_hasher
 
     values = {"last_name": "Иванов", "first_name": "Иван", "phone": PHONE, "email": EMAIL, "snils": SNILS, **fields}
     with app.app_context():
-        create_account(db.session, make_hasher(), password=PASSWORD, **values)
+        create_account(db.session, password_hasher(), password=PASSWORD, **values)
         db.session.commit()

@@ -10,7 +10,7 @@ import pytest
 from idp.db import db
 from idp.domain import labstate
 from idp.domain.accounts import create_account
-from shared.passwords import make_hasher
+from labkit.web import password_hasher
 from tests.helpers.forms import csrf_token
 from tests.idp.helpers import PASSWORD
 
@@ -180,7 +180,7 @@ def test_logout_needs_the_csrf_token_and_ends_the_session(idp_client, simplified
 
 def test_account_without_password_cannot_log_in(idp_app, idp_client):
     with idp_app.app_context():
-        create_account(db.session, make_hasher(), last_name="Без", first_name="Пароля", phone="+79990001122")
+        create_account(db.session, password_hasher(), last_name="Без", first_name="Пароля", phone="+79990001122")
         db.session.commit()
     assert log_in(idp_client, "+79990001122", "").status_code == 200  # required field
     assert log_in(idp_client, "+79990001122", PASSWORD).status_code == 401

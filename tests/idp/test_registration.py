@@ -15,7 +15,7 @@ from idp.domain.accounts import create_account
 from idp.models.accounts import Account
 from idp.models.lab import Message
 from idp.models.registration import PendingRegistration
-from shared.passwords import make_hasher
+from labkit.web import password_hasher
 from shared.validators import make_snils
 from tests.idp.code_flow_helpers import CodeSteps
 from tests.idp.code_flow_helpers import advance
@@ -66,7 +66,7 @@ def make_account(app, **fields) -> None:
     """Create an account directly, as another registration or the CLI would."""
     values = {"last_name": "Петров", "first_name": "Пётр", "phone": PHONE, "email": "petr@example.ru", **fields}
     with app.app_context():
-        create_account(db.session, make_hasher(), password=GOOD_PASSWORD, **values)
+        create_account(db.session, password_hasher(), password=GOOD_PASSWORD, **values)
         db.session.commit()
 
 
@@ -322,7 +322,12 @@ def test_snils_in_use_is_refused_for_a_second_account(idp_app):
     with idp_app.app_context():
         with pytest.raises(AccountTaken) as exc:
             create_account(
-                db.session, make_hasher(), last_name="Сидоров", first_name="Сидор", phone="+79990001122", snils=snils
+                db.session,
+                password_hasher(),
+                last_name="Сидоров",
+                first_name="Сидор",
+                phone="+79990001122",
+                snils=snils,
             )
         assert exc.value.field == "snils"
         db.session.rollback()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.helpers.page_chrome import assert_favicon_and_stylesheet
 from tests.rp.helpers import client_for
 
 
@@ -32,24 +33,8 @@ def test_a_visitor_sees_no_menu_on_a_404(rp_client, school):
     assert "Настройки" not in menu and "English" in menu
 
 
-def fetch(client, path: str):
-    """GET a static file and close the response (the file it streams from)."""
-    resp = client.get(path)
-    resp.get_data()
-    resp.close()
-    return resp
-
-
 def test_favicon_and_shared_stylesheet_are_linked_and_served(rp_client):
-    page = rp_client.get("/login").get_data(as_text=True)
-    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in page
-    assert 'href="/static/labkit/labkit.css"' in page
-    icon, at_root, css = (
-        fetch(rp_client, path) for path in ("/static/favicon.svg", "/favicon.ico", "/static/labkit/labkit.css")
-    )
-    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
-    assert at_root.data == icon.data
-    assert css.status_code == 200 and b"@media (max-width: 720px)" in css.data and b".skip-link" in css.data
+    assert_favicon_and_stylesheet(rp_client, "/login", b"@media (max-width: 720px)", b".skip-link")
 
 
 def test_phone_numbers_are_written_one_way_on_the_school_pages(rp_app, school):

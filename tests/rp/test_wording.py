@@ -19,6 +19,8 @@ from sqlalchemy import select
 from shared import scenarios
 from tests.rp.helpers import client_for
 
+pytestmark = pytest.mark.any_database  # wording does not depend on the database
+
 RU_CATALOGUE = Path(__file__).resolve().parents[2] / "rp" / "translations" / "ru" / "LC_MESSAGES" / "messages.po"
 
 

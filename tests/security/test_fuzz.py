@@ -30,6 +30,8 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.routing import IntegerConverter
 
+pytestmark = pytest.mark.spread  # each fuzzer is long and independent of the others
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20240607
 TODAY = date(2026, 9, 16)
@@ -188,14 +190,22 @@ CSRF = re.compile(r'name="(?:\w+-)?csrf_token" type="hidden" value="([^"]+)"')
 # --- the database ------------------------------------------------------------------------------------
 
 
+#: The row-count query of each metadata (built once: building it costs more than running it).
+_COUNT_QUERIES: dict[int, Any] = {}
+
+
 def row_counts(app) -> dict[str, int]:
-    """Return the row count of every table of the app's metadata."""
+    """Return the row count of every table of the app's metadata (one query: a scalar subquery per table)."""
     ext = app.extensions["sqlalchemy"]
-    with app.app_context(), ext.engine.connect() as conn:
-        return {
-            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+    query = _COUNT_QUERIES.get(id(ext.metadata))
+    if query is None:
+        counts = (
+            sa.select(sa.func.count()).select_from(t).scalar_subquery().label(t.name)
             for t in ext.metadata.sorted_tables
-        }
+        )
+        query = _COUNT_QUERIES[id(ext.metadata)] = sa.select(*counts)
+    with app.app_context(), ext.engine.connect() as conn:
+        return dict(conn.execute(query).one()._mapping)
 
 
 # --- the fuzzer --------------------------------------------------------------------------------------
@@ -387,8 +397,9 @@ def _report(fuzzer: Fuzzer) -> None:
     assert not problems, f"{len(problems)} problems in {fuzzer.sent} requests:\n" + "\n".join(problems[:40])
 
 
-#: Lab APIs that wipe the app's data: fuzzed in a test of their own, after which the seeded ids mean nothing.
-DESTRUCTIVE = ("/api/lab/reset", "/api/lab/scenario")
+#: Lab APIs and pages that wipe the app's data (and seed the demo again): fuzzed in a test of their own, after
+#: which the seeded ids mean nothing.
+DESTRUCTIVE = ("/api/lab/reset", "/api/lab/scenario", "/lab/demo-reset")
 
 
 def _rules(app, destructive: bool):

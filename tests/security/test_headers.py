@@ -13,6 +13,8 @@ from tests.idp.oidc.helpers import query_of
 from tests.rp.fakeop import add_person
 from tests.rp.fakeop import press_gosuslugi_button
 
+pytestmark = pytest.mark.any_database  # headers and cookie flags do not depend on the database
+
 
 def assert_not_cached(response, what: str) -> None:
     """The response must tell every cache not to keep it."""

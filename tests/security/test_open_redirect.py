@@ -14,6 +14,8 @@ from tests.idp.oidc.helpers import REDIRECT
 from tests.security.helpers import IDP_PASSWORD
 from tests.security.helpers import RP_PASSWORD
 
+pytestmark = pytest.mark.any_database  # where a redirect may go is decided without the database
+
 #: Targets that browsers would take off-site (tabs and newlines are dropped by browsers, "\" is "/").
 OFFSITE = [
     "https://evil.example/",

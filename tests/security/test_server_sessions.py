@@ -67,51 +67,54 @@ def clock():
 
 
 @pytest.fixture
-def idp(tmp_path, pg_databases, backend):
-    from idp import create_app
+def session_app(tmp_path, pg_databases, backend):
+    """Return a maker of an app (``"idp"`` or ``"rp"``) on this test's database and session store."""
+    made = []
+
+    def make(kind: str):
+        from importlib import import_module
+
+        own = {"idp": {"ISSUER": "http://idp.test"}, "rp": {"BASE_URL": "http://rp.test"}}[kind]
+        app = import_module(kind).create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": f"test-{kind}-secret",
+                "DATABASE_URL": app_database_url(pg_databases, kind, tmp_path),
+                **own,
+                **CHEAP_HASHING,
+                **LIFETIMES,
+                **backend,
+            }
+        )
+        reset_schema(app)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        dispose_engines(app)
+
+
+@pytest.fixture
+def idp(session_app):
     from idp.db import db
     from idp.domain.clients import create_client
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-idp-secret",
-            "DATABASE_URL": app_database_url(pg_databases, "idp", tmp_path),
-            "ISSUER": "http://idp.test",
-            **CHEAP_HASHING,
-            **LIFETIMES,
-            **backend,
-        }
-    )
-    reset_schema(app)
+    app = session_app("idp")
     with app.app_context():
         create_client(db.session, "app", SECRET, [REDIRECT], name="Тестовое приложение")
         db.session.commit()
     app.account = make_account(app)
-    yield app
-    dispose_engines(app)
+    return app
 
 
 @pytest.fixture
-def diary(tmp_path, pg_databases, backend):
-    from rp import create_app
+def diary(session_app):
     from tests.rp.fakeop import add_person
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-rp-secret",
-            "DATABASE_URL": app_database_url(pg_databases, "rp", tmp_path),
-            "BASE_URL": "http://rp.test",
-            **CHEAP_HASHING,
-            **LIFETIMES,
-            **backend,
-        }
-    )
-    reset_schema(app)
+    app = session_app("rp")
     app.user_id = add_person(app)
-    yield app
-    dispose_engines(app)
+    return app
 
 
 def cookie_of(client, app) -> str:
@@ -125,6 +128,17 @@ def copy_of(client, app):
     thief = app.test_client()
     thief.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie_of(client, app))
     return thief
+
+
+def with_thief(client, app):
+    """Return ``client`` and a thief's copy of its session cookie (the setup of every copied-cookie case)."""
+    return client, copy_of(client, app)
+
+
+def log_out(client, page_path: str) -> None:
+    """Press «Выход» on the page at ``page_path`` (its form's CSRF token), as the person would."""
+    page = client.get(page_path).get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(page)})
 
 
 def idp_login(app, login: str | None = None, password: str = IDP_PASSWORD):
@@ -179,22 +193,18 @@ def diary_logged_in(client) -> bool:
 
 
 def test_idp_copied_cookie_is_refused_after_logout(idp):
-    browser = idp_login(idp)
-    thief = copy_of(browser, idp)
+    browser, thief = with_thief(idp_login(idp), idp)
     assert idp_logged_in(thief)
-    page = browser.get("/profile").get_data(as_text=True)
-    browser.post("/logout", data={"csrf_token": csrf_token(page)})
+    log_out(browser, "/profile")
     assert not idp_logged_in(browser)
     assert not idp_logged_in(thief)
 
 
 def test_idp_revoked_cookie_mints_no_authorization_code(idp):
-    browser = idp_login(idp)
-    thief = copy_of(browser, idp)
+    browser, thief = with_thief(idp_login(idp), idp)
     consented = authorize(thief)  # the consent page, or a code
     assert consented.status_code in (200, 302)
-    page = browser.get("/profile").get_data(as_text=True)
-    browser.post("/logout", data={"csrf_token": csrf_token(page)})
+    log_out(browser, "/profile")
     res = authorize(thief)
     assert res.status_code == 302
     assert "code=" not in res.location and "/login" in res.location
@@ -205,9 +215,8 @@ def test_idp_password_reset_ends_every_session_of_the_account(idp):
     from tests.idp.code_flow_helpers import post_form
     from tests.idp.test_recovery import last_code
 
-    laptop = idp_login(idp)
+    laptop, thief = with_thief(idp_login(idp), idp)
     phone = idp_login(idp)
-    thief = copy_of(laptop, idp)
     other = make_account(idp, phone="+79110000999", email="other@example.test", snils="000-000-700 07")
     bystander = idp_login(idp, login="other@example.test")
     assert idp_logged_in(thief) and idp_logged_in(phone) and idp_logged_in(bystander)
@@ -330,11 +339,9 @@ def test_lab_reset_ends_logged_in_sessions(idp):
 
 
 def test_diary_copied_cookie_is_refused_after_logout(diary):
-    browser = diary_login(diary)
-    thief = copy_of(browser, diary)
+    browser, thief = with_thief(diary_login(diary), diary)
     assert diary_logged_in(thief)
-    page = browser.get("/settings").get_data(as_text=True)
-    browser.post("/logout", data={"csrf_token": csrf_token(page)})
+    log_out(browser, "/settings")
     assert not diary_logged_in(browser)
     assert not diary_logged_in(thief)
 
@@ -343,8 +350,7 @@ def test_diary_password_change_ends_every_session_of_the_user(diary):
     from rp.auth_session import end_sessions_of_user
     from rp.extensions import db
 
-    browser = diary_login(diary)
-    thief = copy_of(browser, diary)
+    browser, thief = with_thief(diary_login(diary), diary)
     with diary.test_request_context():
         # What the operator's "change the password" and the first-login sequence do, with the new password.
         end_sessions_of_user(diary.user_id)
