@@ -80,10 +80,11 @@ def _has_row_table(session: Session) -> bool:
     return True
 
 
-def cached(session: Session | scoped_session, key: Hashable, load: Callable[[], T]) -> T:
+def cached(session: Session | scoped_session, key: Hashable, load: Callable[[], T], keep_none: bool = True) -> T:
     """Return ``load()``'s value for ``key``, reused by this worker while the lab's version stays the same.
 
-    ``load`` must return plain values (or objects no later request changes), read with ``session``.
+    ``load`` must return plain values (or objects no later request changes), read with ``session``. With
+    ``keep_none`` false a None is not kept (a lookup by a key anyone can send must not grow the cache).
     """
     current = token(session)
     if current is None:
@@ -92,7 +93,8 @@ def cached(session: Session | scoped_session, key: Hashable, load: Callable[[], 
     if hit is not None and hit[0] == current:
         return hit[1]
     value = load()
-    _store[key] = (current, value)
+    if value is not None or keep_none:
+        _store[key] = (current, value)
     return value
 
 

@@ -78,7 +78,9 @@ def query_client(client_id: str) -> OAuth2Client | None:
     if not client_id:
         return None
     key = ("client", client_id)
-    client = read_once(db.session, key, lambda: lab_cache.cached(db.session, key, lambda: _load_client(client_id)))
+    client = read_once(
+        db.session, key, lambda: lab_cache.cached(db.session, key, lambda: _load_client(client_id), keep_none=False)
+    )
     if client is None:
         forget(db.session, key)
     return client

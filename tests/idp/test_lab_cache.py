@@ -104,3 +104,14 @@ def test_a_client_removed_by_another_worker_is_unknown_at_the_token_endpoint(war
     resp = warm.token(code)
     assert resp.status_code == 401
     assert resp.get_json()["error"] == "invalid_client"
+
+
+def test_unknown_client_ids_are_not_kept(oidc_app):
+    """Anyone can send a client_id: a worker keeps only the clients that exist."""
+    from idp.domain import lab_cache
+
+    client = oidc_app.test_client()
+    for n in range(5):
+        resp = client.get(f"/authorize?response_type=code&client_id=nobody-{n}&scope=openid")
+        assert resp.status_code == 400
+    assert not [key for key in lab_cache._store if isinstance(key, tuple) and str(key[-1]).startswith("nobody-")]
