@@ -24,3 +24,5 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
 threads = int(os.environ.get("GUNICORN_THREADS") or default_threads())
 keepalive = 5
+#: The workers' heartbeat file is touched on every loop turn: in memory where there is /dev/shm (Docker, Linux).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -98,7 +98,7 @@ def lab_active_faults() -> list:
         return []
     if _FAULTS_KEY not in g:
         try:
-            rows = faults.active_faults(db.session)
+            rows = faults.active_faults(db.session) if faults.any_active(db.session) else []
         except SQLAlchemyError:  # an error page for a broken database must still render
             db.session.rollback()
             rows = []

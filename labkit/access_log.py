@@ -44,6 +44,7 @@ class MaskingLogger(Logger):
         """Return gunicorn's log atoms with credentials masked in each text value."""
         atoms = super().atoms(resp, req, environ, request_time)
         for key, value in atoms.items():
-            if isinstance(value, str):
+            # Only a value with a query parameter or a link path can hold a credential (most atoms have neither).
+            if isinstance(value, str) and ("=" in value or "/link/" in value):
                 atoms[key] = mask_url(value)
         return atoms

@@ -8,6 +8,7 @@ never on the lab's business offset.
 
 Cost per request: one primary-key read when a cookie is sent; a write (and its commit) only when
 the values changed, or at most once per ``SESSION_TOUCH_SECONDS`` to keep the idle lifetime going.
+A log-in drops the expired records of everyone, at most once per ``SESSION_TOUCH_SECONDS`` per process.
 """
 
 from __future__ import annotations
@@ -132,6 +133,8 @@ class ServerSessionInterface(SessionInterface):
         self.touch = touch
         self._commit = commit or (lambda: None)
         self._begin = begin or (lambda: None)
+        #: When this process last dropped the expired records (a renewal purges at most once per ``touch``).
+        self._purged_at: datetime | None = None
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -215,8 +218,9 @@ class ServerSessionInterface(SessionInterface):
             def create() -> None:
                 for k in drop:
                     self.store.delete(k)
-                if session.renewed:
+                if session.renewed and self._purge_due(now):
                     self.store.purge(now - self.idle, now - self.absolute)
+                    self._purged_at = now
                 self.store.insert(new, self._ttl(new, now))
 
             self._write(create)
@@ -231,6 +235,11 @@ class ServerSessionInterface(SessionInterface):
         elif now - record.last_seen_at >= self.touch:
             self._write(lambda: self.store.touch(record.key, now, self._ttl(record, now)))
             record.last_seen_at = now
+
+    def _purge_due(self, now: datetime) -> bool:
+        """Return whether a renewal should drop the expired records (expired ones are never used meanwhile)."""
+        last = self._purged_at
+        return last is None or now < last or now - last >= self.touch
 
     def _write(self, action: Callable[[], Any]) -> None:
         """Run ``action`` on a clean transaction and commit it (what the view left uncommitted is dropped)."""

@@ -42,12 +42,18 @@ def _address(address: str | None) -> str:
 
 def locked_until(session: Session, target: str, address: str | None, now: datetime) -> datetime | None:
     """Return until when ``address`` is locked out of ``target``, or None."""
-    until = session.scalar(
+    return failures_of(session, target, address, now)[1]
+
+
+def failures_of(session: Session, target: str, address: str | None, now: datetime) -> tuple[bool, datetime | None]:
+    """Return whether failures of ``address`` on ``target`` are on record, and until when it is locked out (or None)."""
+    row = session.execute(
         select(LoginFailure.locked_until).where(
             LoginFailure.target == target, LoginFailure.address == _address(address)
         )
-    )
-    return until if until is not None and until > now else None
+    ).first()
+    until = row[0] if row is not None else None
+    return row is not None, until if until is not None and until > now else None
 
 
 def record_failure(

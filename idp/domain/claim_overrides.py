@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from idp.domain import lab_cache
 from idp.models.claims import ClaimOverride
 
 _CLAIM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$")
@@ -117,6 +118,8 @@ def override_json(row: ClaimOverride) -> dict[str, Any]:
 
 def apply(session: Session, claims: dict[str, Any], account_oid: str, client_id: str | None) -> dict[str, Any]:
     """Return ``claims`` with the overrides for this account and client applied."""
+    if not lab_cache.cached(session, "claim_overrides_any", lambda: session.scalar(select(ClaimOverride.id).limit(1))):
+        return claims
     rows = session.scalars(
         select(ClaimOverride).where(
             (ClaimOverride.account_oid.is_(None)) | (ClaimOverride.account_oid == account_oid),

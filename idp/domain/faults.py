@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idp.clock import clock
+from idp.domain import lab_cache
 from idp.domain.once import forget
 from idp.domain.once import read_once
 from idp.models.faults import Fault
@@ -188,6 +189,18 @@ def active_faults(session: Session) -> list[Fault]:
     return list(session.scalars(select(Fault).order_by(Fault.id)))
 
 
+def active_targets(session: Session) -> tuple[tuple[str, str | None], ...]:
+    """Return ``(kind, client_id)`` of every fault in force (cached per worker until the lab changes)."""
+    return lab_cache.cached(
+        session, "fault_targets", lambda: tuple((k, c) for k, c in session.execute(select(Fault.kind, Fault.client_id)))
+    )
+
+
+def any_active(session: Session) -> bool:
+    """Return whether any fault is in force (no query while the lab has not changed)."""
+    return bool(active_targets(session))
+
+
 def clear(session: Session, fault_id: int | None = None) -> int:
     """Remove one fault (or all of them when ``fault_id`` is None); return how many went (caller commits)."""
     rows = active_faults(session) if fault_id is None else [r for r in [session.get(Fault, fault_id)] if r]
@@ -227,6 +240,9 @@ def take(session: Session, kinds: str | tuple[str, ...], client_id: str | None) 
     once per transaction (a request asks for several kinds). The caller commits.
     """
     wanted = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    targets = active_targets(session)
+    if not any(kind in wanted and target in (None, client_id or None) for kind, target in targets):
+        return []
     active = read_once(session, "faults", lambda: active_faults(session))
     rows = [row for row in active if row.kind in wanted and row.client_id in (None, client_id or None)]
     fired: list[FiredFault] = []

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idp.clock import clock
+from idp.domain import lab_cache
 from idp.domain.once import forget
 from idp.domain.once import read_once
 from idp.models.lab import LabSetting
@@ -16,19 +18,20 @@ CLOCK_OFFSET = "clock_offset_seconds"
 
 
 def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
-    """Return a lab setting's stored value, or ``default`` when unset."""
+    """Return a lab setting's stored value, or ``default`` when unset (all settings read once, cached per worker)."""
+    value = read_once(session, "lab_settings", lambda: lab_cache.cached(session, "lab_settings", lambda: _all(session)))
+    found = value.get(key)
+    return found if found is not None else default
 
-    def load() -> str | None:
-        row = session.get(LabSetting, key)
-        return row.value if row is not None else None
 
-    value = read_once(session, ("lab_setting", key), load)
-    return value if value is not None else default
+def _all(session: Session) -> dict[str, str]:
+    return {key: value for key, value in session.execute(select(LabSetting.key, LabSetting.value))}
 
 
 def set_setting(session: Session, key: str, value: str) -> None:
     """Store a lab setting (the caller commits)."""
-    forget(session, ("lab_setting", key))
+    forget(session, "lab_settings")
+    lab_cache.mark_written(session)
     row = session.get(LabSetting, key)
     if row is None:
         session.add(LabSetting(key=key, value=value))

@@ -57,7 +57,7 @@ def authenticate(
         raise LoginFailed()
     now = labstate.now(session)
     target = address_lockout.account_target(account.id)
-    until = address_lockout.locked_until(session, target, address, now)
+    on_record, until = address_lockout.failures_of(session, target, address, now)
     if until is not None:
         raise LoginLocked(until)
     if not verify_password(hasher, account.password_hash, password or ""):
@@ -65,7 +65,8 @@ def authenticate(
         if until is not None:
             raise LoginLocked(until)
         raise LoginFailed()
-    address_lockout.clear(session, target, address)
+    if on_record:  # nothing to forget after a first-time success
+        address_lockout.clear(session, target, address)
     new_hash = rehashed(hasher, account.password_hash, password)
     if new_hash is not None:
         account.password_hash = new_hash

@@ -19,15 +19,13 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from idp.clock import clock
+from idp.domain import lab_cache
 from idp.domain import labstate
 from idp.domain import registry
 from idp.domain.accounts import AccountTaken
-from idp.domain.labstate import CLOCK_OFFSET
 from idp.models.accounts import Account
 from idp.models.accounts import AccountLevel
 from idp.models.accounts import ProfileStatus
-from idp.models.lab import LabSetting
 from idp.models.verification import CheckStatus
 from idp.models.verification import PostalCode
 from idp.models.verification import VerificationCheck
@@ -364,14 +362,15 @@ def run_due_checks(session: Session, now: datetime, policy: str) -> list[Verific
 
 
 def first_due_and_now(session: Session) -> tuple[datetime | None, datetime]:
-    """Return the earliest pending due time and the lab clock's now, in one indexed query."""
-    offset = select(LabSetting.value).where(LabSetting.key == CLOCK_OFFSET).scalar_subquery()
-    first_due, offset_value = session.execute(
-        select(func.min(VerificationCheck.due_at), offset).where(VerificationCheck.status == CheckStatus.PENDING)
-    ).one()
-    if isinstance(first_due, str):  # SQLite returns aggregates of datetimes as text
-        first_due = datetime.fromisoformat(first_due)
-    return first_due, clock.now(timedelta(seconds=float(offset_value or 0)))
+    """Return the earliest pending due time and the lab clock's now (no query while the lab has not changed)."""
+
+    def load() -> datetime | None:
+        first = session.scalar(
+            select(func.min(VerificationCheck.due_at)).where(VerificationCheck.status == CheckStatus.PENDING)
+        )
+        return datetime.fromisoformat(first) if isinstance(first, str) else first  # SQLite: aggregates are text
+
+    return lab_cache.cached(session, "first_due_check", load), labstate.now(session)
 
 
 def advance_clock(session: Session, delta: timedelta, default_policy: str) -> tuple[datetime, list[VerificationCheck]]:

@@ -8,6 +8,7 @@ from idp.models.esia import EsiaCode
 from idp.models.esia import EsiaToken
 from idp.models.faults import Fault
 from idp.models.lab import LabSetting
+from idp.models.lab import LabVersion
 from idp.models.lab import Message
 from idp.models.login_failures import LoginFailure
 from idp.models.oauth import AuthorizationCode
@@ -29,6 +30,7 @@ __all__ = [
     "Account",
     "AccountLevel",
     "LabSetting",
+    "LabVersion",
     "Message",
     "PendingRecovery",
     "PendingRegistration",

@@ -24,6 +24,19 @@ class LabSetting(db.Model):
     value: Mapped[str] = mapped_column(Text, nullable=False)
 
 
+class LabVersion(db.Model):
+    """One row whose random token changes with every write to the lab's rarely-changing tables.
+
+    Workers cache clients, signing keys, settings, faults and claim overrides against it
+    (:mod:`idp.domain.lab_cache`); no row means no caching.
+    """
+
+    __tablename__ = "lab_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), nullable=False)
+
+
 class Message(db.Model):
     """An SMS or e-mail that the IdP "sent": the lab inbox shows them."""
 

@@ -12,8 +12,10 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from typing import ClassVar
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin
 from authlib.oauth2.rfc6749 import ClientMixin
@@ -27,6 +29,8 @@ from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import inspect
+from sqlalchemy import update
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -200,7 +204,12 @@ class OAuth2Client(db.Model, ClientMixin):
         if not verify_secret(self.client_secret_hash, client_secret):
             return False
         if secret_needs_rehash(self.client_secret_hash):
-            self.client_secret_hash = hash_secret(client_secret)
+            upgraded = hash_secret(client_secret)
+            if inspect(self).detached:  # a worker's cached copy: write the row itself
+                db.session.execute(
+                    update(OAuth2Client).where(OAuth2Client.id == self.id).values(client_secret_hash=upgraded)
+                )
+            self.client_secret_hash = upgraded
         return True
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
@@ -329,8 +338,13 @@ class Token(db.Model, TokenMixin):
 
         return db.session.get(Account, self.account_id)
 
+    #: How :meth:`get_client` finds a client; the provider sets its cached lookup (``idp.oidc.server.query_client``).
+    client_lookup: ClassVar[Callable[[str], OAuth2Client | None] | None] = None
+
     def get_client(self):
         """Return the client the token was issued to."""
+        if Token.client_lookup is not None:
+            return Token.client_lookup(self.client_id)
         return db.session.query(OAuth2Client).filter_by(client_id=self.client_id).first()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from idp.clock import clock
+from idp.domain import lab_cache
 from idp.models.oauth import SigningKey
 
 SUPPORTED_ALGS = ("RS256", "ES256")
@@ -78,7 +80,28 @@ def active_key_row(session: Session, alg: str | None = None) -> SigningKey:
     return row
 
 
-def private_key(row: SigningKey) -> Key:
+@dataclass(frozen=True)
+class ActiveKey:
+    """What signing needs of a key row, kept by a worker between requests."""
+
+    id: int
+    kid: str
+    alg: str
+    private_jwk: str
+
+
+def active_key(session: Session, alg: str | None = None) -> ActiveKey:
+    """Return the newest active key of ``alg`` like :func:`active_key_row`, cached per worker until the lab changes."""
+    alg = alg or DEFAULT_ALG
+
+    def load() -> ActiveKey:
+        row = active_key_row(session, alg)
+        return ActiveKey(row.id, row.kid, row.alg, row.private_jwk)
+
+    return lab_cache.cached(session, ("signing_key", alg), load)
+
+
+def private_key(row: SigningKey | ActiveKey) -> Key:
     """Return the joserfc private key of a stored row (parsed once per process: RSA loading costs ~40 ms)."""
     return _parse_private_jwk(row.private_jwk)
 

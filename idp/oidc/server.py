@@ -41,6 +41,7 @@ from idp.auth_session import logout
 from idp.clock import clock
 from idp.db import db
 from idp.domain import faults
+from idp.domain import lab_cache
 from idp.domain import labstate
 from idp.domain.once import forget
 from idp.domain.once import read_once
@@ -69,15 +70,26 @@ def issuer() -> str:
 
 
 def query_client(client_id: str) -> OAuth2Client | None:
-    """Find a registered client by its identifier (read once per transaction; an unknown one is asked again)."""
+    """Find a registered client by its identifier (cached per worker until the lab changes; unknown: asked again).
+
+    A cached client is detached from any session: the protocol only reads it (a secret upgrade writes its own
+    statement, see :meth:`OAuth2Client.check_client_secret`).
+    """
     if not client_id:
         return None
     key = ("client", client_id)
     client = read_once(
-        db.session, key, lambda: db.session.scalar(select(OAuth2Client).where(OAuth2Client.client_id == client_id))
+        db.session, key, lambda: lab_cache.cached(db.session, key, lambda: _load_client(client_id), keep_none=False)
     )
     if client is None:
         forget(db.session, key)
+    return client
+
+
+def _load_client(client_id: str) -> OAuth2Client | None:
+    client = db.session.scalar(select(OAuth2Client).where(OAuth2Client.client_id == client_id))
+    if client is not None and lab_cache.token(db.session) is not None:
+        db.session.expunge(client)
     return client
 
 
@@ -192,7 +204,7 @@ class OpenIDConnectCode(OpenIDCode):
     def _key_row(self, client: OAuth2Client):
         # The client's registered algorithm (RS256 unless it chose ES256), whatever else is active.
         alg = client.id_token_signed_response_alg or keys.DEFAULT_ALG
-        return read_once(db.session, ("signing_key", alg), lambda: keys.active_key_row(db.session, alg))
+        return keys.active_key(db.session, alg)
 
     def resolve_client_private_key(self, client: OAuth2Client):
         """Return the active private key of the client's registered ``id_token_signed_response_alg``."""
@@ -502,7 +514,7 @@ class UserInfo(UserInfoEndpoint):
 
     def resolve_private_key(self):
         """Sign with the active key."""
-        return keys.private_key(keys.active_key_row(db.session))
+        return keys.private_key(keys.active_key(db.session))
 
 
 class EndSession(EndSessionEndpoint):
@@ -594,6 +606,7 @@ def setup_oauth(app: Flask) -> None:
         # The lab serves plain HTTP on loopback; Authlib refuses that unless told otherwise.
         os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
     authorization.init_app(app, query_client=query_client, save_token=save_token)
+    Token.client_lookup = staticmethod(query_client)
     authorization.register_token_generator("default", _token_generator(app))
     if not REGISTERED_GRANTS:
         authorization.register_grant(

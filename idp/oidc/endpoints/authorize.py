@@ -126,8 +126,8 @@ def authorize():
     exchange.acr = acr_for_level(level)
 
     scopes = (grant.request.scope or "").split()
-    form = ConsentForm()
     if request.method == "POST" and (request.form.get("allow") or request.form.get("deny")):
+        form = ConsentForm()
         if not form.validate_on_submit():
             return _consent_page(form, client, scopes, account), 400
         if form.deny.data:
@@ -146,7 +146,8 @@ def authorize():
     if "none" in prompts:
         err = ConsentRequiredError()
         return error_redirect(redirect_uri, err.error, err.get_error_description(), state)
-    return _consent_page(form, client, scopes, account)
+    # Made only for the page: a form puts a CSRF token in the session, which a remembered consent need not write.
+    return _consent_page(ConsentForm(), client, scopes, account)
 
 
 def _consent_page(form: ConsentForm, client, scopes: list[str], account):

@@ -99,7 +99,7 @@ def record_exchange(response):
         seen = dict(
             step=step,
             values=values,
-            headers=dict(request.headers),
+            headers=_raw_headers(request.environ),
             has_cookies=bool(request.cookies),
             method=request.method,
             path=request.path,
@@ -118,6 +118,16 @@ def record_exchange(response):
     except Exception:  # noqa: BLE001  (tracing must never break the protocol)
         log.exception("could not record the protocol trace")
     return response
+
+
+def _raw_headers(environ: dict) -> dict[str, str]:
+    """Copy the request's header values from the WSGI environ (named by :func:`_header_names` in the writer)."""
+    return {k: v for k, v in environ.items() if k.startswith("HTTP_") or k in ("CONTENT_TYPE", "CONTENT_LENGTH")}
+
+
+def _header_names(raw: dict[str, str]) -> dict[str, str]:
+    """Return the headers under the names werkzeug's ``request.headers`` gives them (``HTTP_X_Y`` → ``X-Y``)."""
+    return {(k[5:] if k.startswith("HTTP_") else k).replace("_", "-").title(): v for k, v in raw.items()}
 
 
 def exchange_rows(
@@ -140,6 +150,7 @@ def exchange_rows(
 ) -> trace.Rows:
     """Return the trace's rows of one exchange, secrets masked and JWTs decoded (run by the trace writer)."""
     params, decoded = trace.mask_params(values)
+    headers = _header_names(headers)
     req: dict = {"params": params, "headers": trace.mask_headers(headers)}
     req["channel"] = trace.channel_of(step, headers, has_cookies, values)
     if decoded:
