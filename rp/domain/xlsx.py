@@ -2,7 +2,7 @@
 
 The class sheet is a few dozen rows; openpyxl spent 20-25 ms of CPU building and serialising its
 object model for them. This writes the same workbook's XML parts directly (inline strings, one
-bold font style) in well under a millisecond. Spreadsheet programs and openpyxl read it as before.
+bold font style) in about 2 ms, most of it deflate. Spreadsheet programs and openpyxl read it as before.
 """
 
 from __future__ import annotations
