@@ -8,8 +8,8 @@ one of those tables (an ORM flush or an ``insert``/``update``/``delete`` stateme
 any process: a worker, the CLI, a test) stores a new token in the same transaction, so once it commits
 every worker's next request sees another token and reads the rows again.
 
-A transaction that has pending or flushed writes of its own does not use the cache (it may roll back),
-and a database without the row (an emptied test database) is never cached.
+A transaction that has pending or flushed writes of its own does not use the cache (it may roll back).
+A database without the row (an emptied test database) is not cached until the next write puts it back.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import TypeVar
 from sqlalchemy import event
 from sqlalchemy import inspect
 from sqlalchemy import select
-from sqlalchemy import update
+from sqlalchemy import text
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import scoped_session
@@ -45,6 +45,10 @@ _WATCHED_CLASSES = (OAuth2Client, SigningKey, LabSetting, Fault, ClaimOverride, 
 WATCHED = frozenset(m.__table__ for m in _WATCHED_CLASSES)
 _VERSION = LabVersion.__table__
 _READ = select(_VERSION.c.token).where(_VERSION.c.id == 1)
+#: An upsert (SQLite and PostgreSQL both speak ``ON CONFLICT``): an emptied table gets its row back.
+_BUMP = text(
+    "INSERT INTO lab_version (id, token) VALUES (1, :token) ON CONFLICT (id) DO UPDATE SET token = excluded.token"
+)
 _TOKEN_KEY = "lab_cache.token"
 _WROTE_KEY = "lab_cache.wrote"
 
@@ -101,7 +105,7 @@ def cached(session: Session | scoped_session, key: Hashable, load: Callable[[], 
 def bump(session: Session) -> None:
     """Give the version row a new token in the session's transaction (the caller's write commits with it)."""
     if _has_row_table(session):
-        session.execute(update(_VERSION).values(token=secrets.token_hex(16)))
+        session.execute(_BUMP, {"token": secrets.token_hex(16)})
     mark_written(session)
 
 

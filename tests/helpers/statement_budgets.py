@@ -7,4 +7,4 @@ from __future__ import annotations
 #: version row once; clients, keys, lab clock, faults and claim overrides come from the worker's cache. Requests queue
 #: their trace exchanges; "trace writer" is one batch of them (one upsert per login's trace,
 #: the events in one executemany, one commit).
-BUDGETS = {"GET /authorize": (6, 1), "POST /token": (6, 1), "GET /userinfo": (3, 1), "trace writer": (2, 1)}
+BUDGETS = {"GET /authorize": (6, 1), "POST /token": (5, 1), "GET /userinfo": (3, 1), "trace writer": (2, 1)}
