@@ -1,6 +1,6 @@
 # fedlab: `make run` serves both apps with the demo data; `make test` runs every test.
-# `make test-quick` is the quick local run: no browser tests, no schemathesis, no `slow` tests (the route fuzzers,
-# about 40% of the time); `make test` runs them all.
+# `make test-quick` is the quick local run: no browser tests, no schemathesis, no `slow` tests (the route fuzzers);
+# `make test` runs them all.
 # Both work on a fresh machine: they create the virtual environment and install what they need.
 
 PYTHON ?= python3
