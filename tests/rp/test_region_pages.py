@@ -1,7 +1,7 @@
 """The pages the region benchmark times, as a user sees them after their fast paths.
 
-The class sheet's XLSX is written by ``rp/domain/xlsx.py`` (not openpyxl's object model): it must
-still open in openpyxl with the same values, number types, bold caption and header, and column width.
+The class sheet's XLSX is written by XlsxWriter (``rp/domain/xlsx.py``, not openpyxl's object model): it
+must still open in openpyxl with the same values, number types, bold caption and header, and column width.
 The journal grid's cells are built in the view and its averages only for the group's subject: they
 must still equal the marks and attendance of each lesson and a plain weighted average.
 """
@@ -46,7 +46,7 @@ def test_sheet_xlsx_matches_the_csv_with_numbers_bold_header_and_width(rp_app, s
     assert ws.title.startswith("Ведомость ")
     assert ws["A1"].value == rows[0][0] and ws["A1"].font.b
     assert all(c.font.b for c in ws[2]) and not ws["B3"].font.b
-    assert ws.column_dimensions["B"].width == 34
+    assert int(ws.column_dimensions["B"].width) == 34  # characters (XlsxWriter stores the width with its padding)
     got = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     assert len(got) == len(rows) - 1
     for csv_row, row in zip(rows[1:], got, strict=True):
@@ -65,7 +65,16 @@ def test_xlsx_writer_escapes_text_and_names_columns_past_z():
     assert ws.title == 'Лист "1" & <2>'
     assert [c.value for c in ws[2]] == ["a & <b>", " lead", 3, 2.5, None, None, *range(24), "last"]
     assert ws["AE2"].value == "last" and ws["A1"].font.b and not ws["A2"].font.b
-    assert ws.column_dimensions["B"].width == 12
+    assert int(ws.column_dimensions["B"].width) == 12
+
+
+def test_xlsx_keeps_text_that_a_spreadsheet_would_take_for_a_formula_or_cannot_hold():
+    rows = [["=1+2", "http://example.test/", "bell\x07 and tab\t"]]
+    ws = load_workbook(io.BytesIO(xlsx.workbook("Ведомость 5[А]: 1/2", rows, set(), {}))).active
+    assert ws.title == "Ведомость 5 А   1 2"
+    assert ws["A1"].value == "=1+2" and ws["A1"].data_type == "s"
+    assert ws["B1"].value == "http://example.test/" and ws["B1"].hyperlink is None
+    assert ws["C1"].value.startswith("bell") and ws["C1"].value.endswith("tab\t")
 
 
 def test_journal_grid_shows_each_lessons_entries_and_the_subjects_average(rp_app, school):
