@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 import re
 import subprocess
@@ -308,13 +309,20 @@ def public_key_pem(cert_pem: str) -> str:
         return run_openssl(["x509", "-in", cert, "-noout", "-pubkey"]).decode("ascii")
 
 
-def key_algorithm(key_pem: str) -> str:
-    """Return ``RSA`` or ``GOST3410_2012_256`` for a PEM private key."""
+@functools.lru_cache(maxsize=32)
+def _rsa_private_key(key_pem: str) -> rsa.RSAPrivateKey | None:
+    """Return the RSA key of a PEM private key, or None for any other (loading one checks it: ~30 ms, so once)."""
     try:
         key = serialization.load_pem_private_key(key_pem.encode("ascii"), password=None)
     except (ValueError, TypeError, UnicodeEncodeError, UnsupportedAlgorithm):
-        key = None
-    if isinstance(key, rsa.RSAPrivateKey):
+        return None
+    return key if isinstance(key, rsa.RSAPrivateKey) else None
+
+
+@functools.lru_cache(maxsize=32)
+def key_algorithm(key_pem: str) -> str:
+    """Return ``RSA`` or ``GOST3410_2012_256`` for a PEM private key (remembered per key)."""
+    if _rsa_private_key(key_pem) is not None:
         return RSA
     with tempfile.TemporaryDirectory(prefix="fedlab-esia-") as tmp:
         path = _write(tmp, "key.pem", key_pem)
@@ -439,11 +447,8 @@ def verify_raw_gost(signature: bytes, message: bytes, cert_pem: str) -> bool:
 
 def sign_raw_rsa(message: bytes, key_pem: str) -> bytes:
     """Return the RSA PKCS#1 v1.5 SHA-256 signature of ``message``."""
-    try:
-        key = serialization.load_pem_private_key(key_pem.encode("ascii"), password=None)
-    except (ValueError, TypeError) as exc:
-        raise EsiaCryptoError(f"not an RSA private key: {exc}") from exc
-    if not isinstance(key, rsa.RSAPrivateKey):
+    key = _rsa_private_key(key_pem)
+    if key is None:
         raise EsiaCryptoError("not an RSA private key")
     return key.sign(message, padding.PKCS1v15(), hashes.SHA256())
 
