@@ -33,6 +33,8 @@ from idp.clock import clock
 from idp.models.trace import ProtocolTrace
 from idp.models.trace import TraceEvent
 from shared.names import mask_snils
+from shared.validators import ValidationError
+from shared.validators import canonical_snils
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -96,8 +98,18 @@ def mask_params(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     return mask_personal(masked), decoded
 
 
-#: Personal numbers shown only masked in the trace, as the diary's linking record shows them.
-PERSONAL_CLAIMS = {"snils": mask_snils}
+def mask_typed_login(login: str) -> str:
+    """Return the log-in form's login masked when it is a SNILS (``112-***-445 95``); a phone or e-mail as typed."""
+    try:
+        canonical_snils(login)
+    except ValidationError:
+        return login
+    return mask_snils(login)
+
+
+#: Personal numbers shown only masked in the trace, as the diary's linking record shows them (the
+#: log-in form's ``login`` when a person typed their SNILS there).
+PERSONAL_CLAIMS = {"snils": mask_snils, "login": mask_typed_login}
 
 
 def mask_personal(claims: dict[str, Any]) -> dict[str, Any]:

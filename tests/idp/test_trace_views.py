@@ -16,6 +16,10 @@ PASSWORD = "Gosuslugi+2024"
 @pytest.fixture
 def traced(flow, account):
     """A login a person types: /authorize → the log-in form (POST with the password) → consent → code."""
+    return _typed_login(flow, "maria@example.ru")
+
+
+def _typed_login(flow, login: str):
     client = flow.client
     query = urlencode(
         {
@@ -33,12 +37,27 @@ def traced(flow, account):
     next_url = re.search(r'name="next"[^>]*value="([^"]+)"', page).group(1).replace("&amp;", "&")
     resp = client.post(
         "/login",
-        data={"csrf_token": csrf_token(page), "login": "maria@example.ru", "password": PASSWORD, "next": next_url},
+        data={"csrf_token": csrf_token(page), "login": login, "password": PASSWORD, "next": next_url},
     )
     assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
     client.get(resp.location)
     (found,) = client.get("/api/lab/traces").get_json()["traces"]
     return client, found["id"]
+
+
+def test_a_login_typed_as_a_snils_is_shown_masked_in_the_trace(flow, account):
+    client, trace_id = _typed_login(flow, "112-233-445 95")
+    login = client.get(f"/api/lab/traces/{trace_id}").get_json()["exchanges"][1]
+    assert login["request"]["params"]["login"] == "112-***-445 95"
+    assert "233" not in str(login["request"]["params"])
+    page = client.get(f"/lab/traces/{trace_id}").get_data(as_text=True)
+    assert "112-***-445 95" in page and "112-233-445" not in page
+
+
+def test_a_login_typed_as_an_email_stays_readable_in_the_trace(traced):
+    client, trace_id = traced
+    login = client.get(f"/api/lab/traces/{trace_id}").get_json()["exchanges"][1]
+    assert login["request"]["params"]["login"] == "maria@example.ru"
 
 
 def test_lab_page_links_to_the_traces(idp_client):
