@@ -5,7 +5,8 @@ times change only when someone
 changes the lab, yet a login asks for them a dozen times. Each worker process keeps what it read,
 labelled with the random token of the ``lab_version`` row read in the same transaction. Every write to
 one of those tables (an ORM flush or an ``insert``/``update``/``delete`` statement through a session, in
-any process: a worker, the CLI, a test) stores a new token in the same transaction, so once it commits
+any process: a worker, the CLI, a test) stores a new token in the same transaction, just before it commits
+(the transaction's last statement, so the row's lock never waits behind another), so once it commits
 every worker's next request sees another token and reads the rows again.
 
 A transaction that has pending or flushed writes of its own does not use the cache (it may roll back).
@@ -51,6 +52,7 @@ _BUMP = text(
 )
 _TOKEN_KEY = "lab_cache.token"
 _WROTE_KEY = "lab_cache.wrote"
+_BUMP_KEY = "lab_cache.bump"
 
 #: key -> (token, value), per process.
 _store: dict[Hashable, tuple[str, Any]] = {}
@@ -103,10 +105,27 @@ def cached(session: Session | scoped_session, key: Hashable, load: Callable[[], 
 
 
 def bump(session: Session) -> None:
-    """Give the version row a new token in the session's transaction (the caller's write commits with it)."""
-    if _has_row_table(session):
-        session.execute(_BUMP, {"token": secrets.token_hex(16)})
+    """Give the version row a new token when this transaction commits (with the caller's write).
+
+    The row is written just before the commit, as the transaction's last statement: written at the
+    first watched write instead, concurrent transactions took its lock in a different order from their
+    other rows' locks and PostgreSQL could end one of them as a deadlock.
+    """
+    session.info[_BUMP_KEY] = True
     mark_written(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_at_commit(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # a watched row among them asks for the bump
+    if session.info.pop(_BUMP_KEY, False) and _has_row_table(session):
+        session.execute(_BUMP, {"token": secrets.token_hex(16)})
+
+
+@event.listens_for(Session, "after_rollback")
+def _no_bump_after_rollback(session: Session) -> None:
+    session.info.pop(_BUMP_KEY, None)
 
 
 def mark_written(session: Session | scoped_session) -> None:

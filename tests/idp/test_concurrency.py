@@ -106,7 +106,7 @@ def test_fifty_simultaneous_profile_saves_with_one_snils_keep_it_on_one_account(
     saved = [r for r in results if isinstance(r, int)]
     refused = [r for r in results if isinstance(r, AccountTaken)]
     assert len(saved) == 1, [r for r in results if not isinstance(r, (int, AccountTaken))]
-    assert len(refused) == 49
+    assert len(refused) == 49, [repr(r)[:300] for r in results if not isinstance(r, (int, AccountTaken))]
     assert count_snils(new_session) == 1
 
 
